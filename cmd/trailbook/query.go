@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/trailbook/trailbook/kernel/dql"
+	"github.com/trailbook/trailbook/kernel/dql/exec"
+	"github.com/trailbook/trailbook/kernel/dql/funcs"
+	"github.com/trailbook/trailbook/renderers/export"
+	"github.com/trailbook/trailbook/renderers/table"
+)
+
+func init() {
+	register(command{name: "query", summary: "run one DQL query and print its result", run: runQuery})
+}
+
+const queryAbout = `
+Runs one DQL query (see docs/dql.md) and prints its result to stdout. The query is
+the argument, a file (-f FILE), or standard input (-).
+
+Logs come from --input files read directly, else from the store in --data, else (no
+data ingested) from the embedded demo data set.
+
+Examples:
+  trailbook query 'fetch logs, from: -30min | summarize count(), by: {aws.region}'
+  trailbook query --input ./AWSLogs --bucket my_aws_bucket -f failures.dql
+  trailbook query --format jsonl 'data record(a = 1) | fieldsAdd b = a + 1'`
+
+// queryFlags are the flags that select data and time, shared by query and chart.
+type queryFlags struct {
+	format   string
+	file     string
+	inputs   stringList
+	bucket   string
+	endpoint string
+	now      string
+	from, to string
+	data     string
+	noPush   bool
+	timeout  time.Duration
+}
+
+func (q *queryFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&q.file, "f", "", "read the query from `FILE`")
+	fs.Var(&q.inputs, "input", "read logs from `PATH` (file, directory, s3://bucket/prefix) instead of the store; repeatable")
+	fs.StringVar(&q.bucket, "bucket", "default_logs", "dt.system.bucket of records read with --input")
+	fs.StringVar(&q.endpoint, "endpoint", "", "S3-compatible endpoint `URL` for s3:// inputs")
+	fs.StringVar(&q.now, "now", "", "fix now() to `TIMESTAMP` (e.g. 2024-03-01T16:30:00Z)")
+	fs.StringVar(&q.from, "from", "", "default start of fetch: a DQL duration like -2h or a timestamp (default: 2 hours before now)")
+	fs.StringVar(&q.to, "to", "", "default end of fetch: a duration or a timestamp (default: now)")
+	fs.StringVar(&q.data, "data", "", "store `DIR` (default $TRAILBOOK_DATA, else ./trailbook-data)")
+	fs.BoolVar(&q.noPush, "no-pushdown", false, "do not hand filters to the log source (for comparisons)")
+	fs.DurationVar(&q.timeout, "timeout", 0, "stop the query after this long (0: no limit)")
+}
+
+func runQuery(args []string, stdout, stderr io.Writer) error {
+	var q queryFlags
+	fs := newFlagSet("query", "query [flags] (QUERY | -f FILE | -)", queryAbout, stdout)
+	q.register(fs)
+	fs.StringVar(&q.format, "format", "", "output `FORMAT`: table, json, jsonl or csv (default: table on a terminal, jsonl otherwise)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	src, err := q.querySource(pos)
+	if err != nil {
+		return err
+	}
+	format := q.format
+	if format == "" {
+		format = "jsonl"
+		if isTerminal(os.Stdout) && stdout == os.Stdout {
+			format = "table"
+		}
+	}
+	switch format {
+	case "table", "json", "jsonl", "csv":
+	default:
+		return usagef("unknown --format %q: use table, json, jsonl or csv", format)
+	}
+	opt, cleanup, err := q.options(stderr)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if q.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, q.timeout)
+		defer cancel()
+	}
+	res, err := dql.Run(ctx, src, opt)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %s\n", dql.Report(err))
+		return errReported
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	return writeResult(stdout, format, res)
+}
+
+// querySource returns the query text from the argument, -f FILE or stdin.
+func (q *queryFlags) querySource(pos []string) (string, error) {
+	switch {
+	case q.file != "" && len(pos) > 0:
+		return "", usagef("give the query as an argument or with -f, not both")
+	case q.file != "":
+		b, err := os.ReadFile(q.file)
+		if err != nil {
+			return "", fmt.Errorf("cannot read query: %w", err)
+		}
+		return string(b), nil
+	case len(pos) == 0:
+		return "", usagef("missing QUERY (or -f FILE, or - for standard input)")
+	case len(pos) > 1:
+		return "", usagef("expected one QUERY argument, found %d (quote the query)", len(pos))
+	case pos[0] == "-":
+		b, err := io.ReadAll(os.Stdin)
+		if err != nil {
+			return "", fmt.Errorf("cannot read query from standard input: %w", err)
+		}
+		return string(b), nil
+	}
+	return pos[0], nil
+}
+
+// options resolves time flags and the log source.
+func (q *queryFlags) options(stderr io.Writer) (dql.Options, func(), error) {
+	var opt dql.Options
+	now := time.Now()
+	if q.now != "" {
+		ns, ok := funcs.ParseTimestamp(q.now, time.UTC)
+		if !ok {
+			return opt, nil, usagef("--now: cannot read %q as a timestamp", q.now)
+		}
+		now = time.Unix(0, ns).UTC()
+	}
+	opt.Now = now
+	if q.from != "" || q.to != "" {
+		from, to := now.Add(-2*time.Hour), now
+		var err error
+		if q.from != "" {
+			if from, err = timeFlag(q.from, now); err != nil {
+				return opt, nil, usagef("--from: %v", err)
+			}
+		}
+		if q.to != "" {
+			if to, err = timeFlag(q.to, now); err != nil {
+				return opt, nil, usagef("--to: %v", err)
+			}
+		}
+		opt.From, opt.To = from, to
+	}
+	opt.NoPushdown = q.noPush
+	src, cleanup, err := openSource(sourceFlags{inputs: q.inputs, bucket: q.bucket, endpoint: q.endpoint, data: q.data, now: now}, stderr)
+	if err != nil {
+		return opt, nil, err
+	}
+	opt.Source = src
+	return opt, cleanup, nil
+}
+
+// timeFlag reads a DQL duration offset (-2h, -30min, -7d) or a timestamp.
+func timeFlag(s string, now time.Time) (time.Time, error) {
+	if ns, ok := funcs.ParseTimestamp(s, time.UTC); ok {
+		return time.Unix(0, ns).UTC(), nil
+	}
+	t := strings.TrimSpace(s)
+	sign := int64(1)
+	if strings.HasPrefix(t, "-") {
+		sign, t = -1, t[1:]
+	} else if strings.HasPrefix(t, "+") {
+		t = t[1:]
+	}
+	i := 0
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	n, err := strconv.ParseInt(t[:i], 10, 64)
+	if err != nil || i == len(t) {
+		return time.Time{}, fmt.Errorf("cannot read %q as a duration (like -2h) or a timestamp", s)
+	}
+	unit, cal, ok := funcs.ParseDurationUnit(t[i:])
+	if !ok {
+		return time.Time{}, fmt.Errorf("unknown time unit in %q", s)
+	}
+	if cal {
+		return time.Unix(0, funcs.AddCalendar(now.UnixNano(), sign*n, t[i], time.UTC)).UTC(), nil
+	}
+	return now.Add(time.Duration(sign * n * unit)), nil
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// writeResult prints a result in one of the --format encodings.
+func writeResult(w io.Writer, format string, res *exec.Result) error {
+	switch format {
+	case "jsonl":
+		j := export.NewJSONL(w)
+		if err := j.Write(res.Records); err != nil {
+			return err
+		}
+		return j.Close()
+	case "json":
+		g := export.NewGrail(w)
+		if err := g.Write(res.Records); err != nil {
+			return err
+		}
+		return g.Close()
+	case "csv":
+		c, err := export.NewCSV(w, res.Columns())
+		if err != nil {
+			return err
+		}
+		if err := c.Write(res.Records); err != nil {
+			return err
+		}
+		return c.Close()
+	}
+	return table.Write(w, res.Columns(), res.Records)
+}

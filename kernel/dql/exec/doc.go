@@ -1,0 +1,7 @@
+// Package exec runs checked DQL plans: a pipeline of operators over batches of
+// records, pulled from a Source (spec/dql.md §6–§9). Memory stays bounded by the
+// result and the aggregation state, not by the input.
+//
+// It declares the Source interface that stores implement; it imports no store, server
+// or UI.
+package exec

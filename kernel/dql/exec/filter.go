@@ -1,0 +1,133 @@
+package exec
+
+import (
+	"context"
+
+	"github.com/trailbook/trailbook/kernel/dql/plan"
+	"github.com/trailbook/trailbook/kernel/dql/value"
+)
+
+// filterOp is filter, filterOut and search (spec/dql.md §7.1–7.2):
+// `filter loglevel == "ERROR"` keeps records whose condition is true; filterOut drops
+// them and keeps false, null and non-boolean.
+type filterOp struct {
+	in   operator
+	cx   *plan.Ctx
+	cond plan.Eval
+	out  bool
+}
+
+func (o *filterOp) Next(ctx context.Context) ([]*value.Record, error) {
+	for {
+		batch, err := o.in.Next(ctx)
+		if batch == nil || err != nil {
+			return nil, err
+		}
+		kept := batch[:0]
+		for _, r := range batch {
+			if o.cond(o.cx, r).IsTrue() != o.out {
+				kept = append(kept, r)
+			}
+		}
+		if len(kept) > 0 {
+			return kept, nil
+		}
+	}
+}
+
+func (o *filterOp) Close() { o.in.Close() }
+
+// mapOp changes each record in place (fields, fieldsAdd, fieldsKeep, parse, …); f
+// returns the record to emit.
+type mapOp struct {
+	in operator
+	f  func(r *value.Record) *value.Record
+}
+
+func (o *mapOp) Next(ctx context.Context) ([]*value.Record, error) {
+	batch, err := o.in.Next(ctx)
+	if batch == nil || err != nil {
+		return nil, err
+	}
+	for i, r := range batch {
+		batch[i] = o.f(r)
+	}
+	return batch, nil
+}
+
+func (o *mapOp) Close() { o.in.Close() }
+
+// limitOp is `limit n`: it stops pulling once n records have passed.
+type limitOp struct {
+	in   operator
+	n    int64
+	seen int64
+}
+
+func (o *limitOp) Next(ctx context.Context) ([]*value.Record, error) {
+	if o.seen >= o.n {
+		return nil, nil
+	}
+	batch, err := o.in.Next(ctx)
+	if batch == nil || err != nil {
+		return nil, err
+	}
+	if left := o.n - o.seen; int64(len(batch)) > left {
+		batch = batch[:left]
+	}
+	o.seen += int64(len(batch))
+	return batch, nil
+}
+
+func (o *limitOp) Close() { o.in.Close() }
+
+// appendOp is `append [query]`: the input, then the sub-query's records.
+type appendOp struct {
+	first, second operator
+	firstDone     bool
+}
+
+func (o *appendOp) Next(ctx context.Context) ([]*value.Record, error) {
+	if !o.firstDone {
+		b, err := o.first.Next(ctx)
+		if err != nil || b != nil {
+			return b, err
+		}
+		o.firstDone = true
+	}
+	return o.second.Next(ctx)
+}
+
+func (o *appendOp) Close() { o.first.Close(); o.second.Close() }
+
+// drain pulls every record of an operator.
+func drain(ctx context.Context, in operator, fn func(r *value.Record)) error {
+	for {
+		batch, err := in.Next(ctx)
+		if err != nil {
+			return err
+		}
+		if batch == nil {
+			return nil
+		}
+		for _, r := range batch {
+			fn(r)
+		}
+	}
+}
+
+// emit hands out collected records in batches.
+type emitter struct {
+	recs []*value.Record
+	pos  int
+}
+
+func (e *emitter) next() []*value.Record {
+	if e.pos >= len(e.recs) {
+		return nil
+	}
+	end := min(e.pos+BatchSize, len(e.recs))
+	b := e.recs[e.pos:end]
+	e.pos = end
+	return b
+}
