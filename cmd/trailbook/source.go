@@ -1,10 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/trailbook/trailbook/kernel/dql/exec"
+	"github.com/trailbook/trailbook/kernel/store"
+	"github.com/trailbook/trailbook/kernel/store/demo"
 	"github.com/trailbook/trailbook/kernel/store/files"
 )
 
@@ -13,14 +18,42 @@ type sourceFlags struct {
 	inputs   []string
 	bucket   string
 	endpoint string
-	data     string
+	data     string // --data as given; "" for the default
 	now      time.Time
 }
 
-// openSource returns the log source: --input files, else the store, else the demo data.
+// defaultDataDir is $TRAILBOOK_DATA, else ./trailbook-data (spec/interfaces.md).
+func defaultDataDir() string {
+	if d := os.Getenv("TRAILBOOK_DATA"); d != "" {
+		return d
+	}
+	return "trailbook-data"
+}
+
+// openSource returns the log source: --input files; else the store in --data (or the
+// default data directory when it holds events); else the embedded demo data, which it
+// says on stderr in one line.
 func openSource(f sourceFlags, stderr io.Writer) (exec.Source, func(), error) {
 	if len(f.inputs) > 0 {
 		return &files.Source{Paths: f.inputs, Bucket: f.bucket, Endpoint: f.endpoint}, func() {}, nil
 	}
-	return nil, func() {}, nil
+	dir := f.data
+	explicit := dir != ""
+	if !explicit {
+		dir = defaultDataDir()
+		explicit = os.Getenv("TRAILBOOK_DATA") != ""
+	}
+	if _, err := os.Stat(dir); err == nil || explicit {
+		st, err := store.Open(dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("cannot open the store in %s: %w", dir, err)
+		}
+		if explicit || !st.Empty() {
+			return st, func() { st.Close() }, nil
+		}
+		st.Close()
+	}
+	abs, _ := filepath.Abs(dir)
+	fmt.Fprintf(stderr, "trailbook: no logs ingested in %s; using the embedded demo data (ingest your own with 'trailbook ingest')\n", abs)
+	return demo.Source(f.now), func() {}, nil
 }

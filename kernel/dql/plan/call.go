@@ -396,7 +396,7 @@ func (c *compiler) patternCall(n *syntax.Call) *Expr {
 	}
 	p, err := dpl.Compile(ps)
 	if err != nil {
-		c.errorf(n.Args[1].Value.Pos(), "invalid pattern: %v", err)
+		c.pl.patternError(n.Args[1].Value, err)
 		return failed(n)
 	}
 	exports := p.Exports()

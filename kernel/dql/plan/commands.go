@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/trailbook/trailbook/kernel/dpl"
@@ -509,7 +510,7 @@ func planParse(pl *planner, cmd *syntax.Command, a args) Step {
 	}
 	p, err := dpl.Compile(ps)
 	if err != nil {
-		pl.errorf(a.pos[1].Pos(), "invalid pattern: %v", err)
+		pl.patternError(a.pos[1], err)
 		return nil
 	}
 	s.Pattern, s.Exports = p, p.Exports()
@@ -653,4 +654,23 @@ func planAppend(pl *planner, cmd *syntax.Command, a args) Step {
 		return nil
 	}
 	return &AppendStep{base: base{cmd}, Sub: sub}
+}
+
+// patternError reports a DPL error, with the caret inside the pattern literal where the
+// literal's text maps one to one onto the pattern (no escapes).
+func (pl *planner) patternError(lit syntax.Node, err error) {
+	var pe *dpl.Error
+	if !errors.As(err, &pe) {
+		pl.errorf(lit.Pos(), "invalid pattern: %v", err)
+		return
+	}
+	pos := lit.Pos()
+	if l, ok := lit.(*syntax.Literal); ok && !strings.Contains(l.Raw, `\`) {
+		open := 1
+		if strings.HasPrefix(l.Raw, `"""`) {
+			open = 3
+		}
+		pos += syntax.Pos(open + pe.Offset)
+	}
+	pl.errorf(pos, "invalid pattern: %s", pe.Msg)
 }
