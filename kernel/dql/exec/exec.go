@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 
 	"github.com/trailbook/trailbook/kernel/dql/plan"
 	"github.com/trailbook/trailbook/kernel/dql/value"
@@ -39,6 +40,16 @@ type Options struct {
 	Source Source // where fetch reads; nil makes fetch fail
 	// NoPushdown stops handing filters to the Source (tests compare both ways).
 	NoPushdown bool
+	// Parallelism is how many goroutines run the per-record steps after a fetch;
+	// 0 means GOMAXPROCS, 1 runs everything on the caller's goroutine.
+	Parallelism int
+}
+
+func (o Options) workers() int {
+	if o.Parallelism > 0 {
+		return o.Parallelism
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // Open starts running p and returns an iterator over its result records. Records
@@ -126,6 +137,26 @@ func build(ctx context.Context, p *plan.Plan, opt Options) (operator, error) {
 	steps := p.Steps
 	for i := 0; i < len(steps); i++ {
 		s := steps[i]
+		if stateless(s) {
+			// A run of per-record steps after a fetch runs on every core, in order.
+			j := i
+			for j < len(steps) && stateless(steps[j]) {
+				j++
+			}
+			run := steps[i:j]
+			_, fromFetch := op.(*fetchOp)
+			if workers := opt.workers(); fromFetch && workers > 1 {
+				fns := make([]batchFunc, workers)
+				for w := range fns {
+					fns[w] = chainFunc(run, newCtx())
+				}
+				op = &parallelOp{in: op, fns: fns}
+			} else {
+				op = &chainOp{in: op, f: chainFunc(run, newCtx())}
+			}
+			i = j - 1
+			continue
+		}
 		switch s := s.(type) {
 		case *plan.DataStep:
 			op = &dataOp{records: s.Records}
@@ -142,28 +173,12 @@ func build(ctx context.Context, p *plan.Plan, opt Options) (operator, error) {
 				return nil, &RuntimeError{Command: "fetch", Err: err}
 			}
 			op = &fetchOp{it: it}
-		case *plan.FilterStep:
-			op = &filterOp{in: op, cx: newCtx(), cond: s.Cond.Eval, out: s.Out}
-		case *plan.SearchStep:
-			op = &filterOp{in: op, cx: newCtx(), cond: s.Cond.Eval}
-		case *plan.FieldsStep:
-			op = &mapOp{in: op, f: fieldsFunc(s, newCtx())}
-		case *plan.KeepStep:
-			op = &mapOp{in: op, f: keepFunc(s)}
-		case *plan.RenameStep:
-			op = &mapOp{in: op, f: renameFunc(s)}
-		case *plan.FlattenStep:
-			op = &mapOp{in: op, f: flattenFunc(s)}
-		case *plan.ParseStep:
-			op = &mapOp{in: op, f: parseFunc(s, newCtx())}
 		case *plan.SortStep:
 			op = &sortOp{in: op, cx: newCtx(), keys: s.Keys, desc: s.Desc}
 		case *plan.LimitStep:
 			op = &limitOp{in: op, n: s.N}
 		case *plan.DedupStep:
 			op = &dedupOp{in: op, cx: newCtx(), step: s}
-		case *plan.ExpandStep:
-			op = &expandOp{in: op, cx: newCtx(), step: s}
 		case *plan.AppendStep:
 			sub, err := build(ctx, s.Sub, opt)
 			if err != nil {

@@ -3,59 +3,8 @@ package exec
 import (
 	"context"
 
-	"github.com/trailbook/trailbook/kernel/dql/plan"
 	"github.com/trailbook/trailbook/kernel/dql/value"
 )
-
-// filterOp is filter, filterOut and search (spec/dql.md §7.1–7.2):
-// `filter loglevel == "ERROR"` keeps records whose condition is true; filterOut drops
-// them and keeps false, null and non-boolean.
-type filterOp struct {
-	in   operator
-	cx   *plan.Ctx
-	cond plan.Eval
-	out  bool
-}
-
-func (o *filterOp) Next(ctx context.Context) ([]*value.Record, error) {
-	for {
-		batch, err := o.in.Next(ctx)
-		if batch == nil || err != nil {
-			return nil, err
-		}
-		kept := batch[:0]
-		for _, r := range batch {
-			if o.cond(o.cx, r).IsTrue() != o.out {
-				kept = append(kept, r)
-			}
-		}
-		if len(kept) > 0 {
-			return kept, nil
-		}
-	}
-}
-
-func (o *filterOp) Close() { o.in.Close() }
-
-// mapOp changes each record in place (fields, fieldsAdd, fieldsKeep, parse, …); f
-// returns the record to emit.
-type mapOp struct {
-	in operator
-	f  func(r *value.Record) *value.Record
-}
-
-func (o *mapOp) Next(ctx context.Context) ([]*value.Record, error) {
-	batch, err := o.in.Next(ctx)
-	if batch == nil || err != nil {
-		return nil, err
-	}
-	for i, r := range batch {
-		batch[i] = o.f(r)
-	}
-	return batch, nil
-}
-
-func (o *mapOp) Close() { o.in.Close() }
 
 // limitOp is `limit n`: it stops pulling once n records have passed.
 type limitOp struct {
