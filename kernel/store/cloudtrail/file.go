@@ -178,7 +178,7 @@ func (f *file) fastLine(at int64, line int) (bool, error) {
 			i = len(b)
 		}
 		rec := trimRight(b[:i])
-		if len(rec) < 2 || rec[len(rec)-1] != '}' || !gjson.ValidBytes(rec) {
+		if len(rec) < 2 || rec[len(rec)-1] != '}' {
 			return false, nil
 		}
 		for _, h := range wrapperHints {
@@ -186,12 +186,20 @@ func (f *file) fastLine(at int64, line int) (bool, error) {
 				return false, nil
 			}
 		}
+		// A record the caller rules out is skipped before the costlier validation.
+		keep := f.r.opt.Keep == nil || f.r.opt.Keep(rec)
+		if keep && !gjson.ValidBytes(rec) {
+			return false, nil
+		}
 		f.lastEnd = at + int64(len(rec))
 		if i < len(b) {
 			s.off = at + int64(i) + 1
 			s.lineOff, s.lineNo = s.off, line+1
 		} else {
 			s.off = at + int64(i)
+		}
+		if !keep {
+			return true, nil
 		}
 		return true, f.emit(rec, line)
 	}
@@ -383,6 +391,9 @@ func (f *file) array(at int64, kind elemKind) error {
 
 // element hands on one array element or counts it as malformed.
 func (f *file) element(kind elemKind, raw []byte, line int) error {
+	if kind == elemEvent && len(raw) > 0 && raw[0] == '{' && f.r.opt.Keep != nil && !f.r.opt.Keep(raw) {
+		return nil
+	}
 	if len(raw) == 0 || raw[0] != '{' || !gjson.ValidBytes(raw) {
 		f.bad(line, "array element is not a JSON object")
 		return nil

@@ -95,6 +95,12 @@ type Options struct {
 	// standard AWS configuration (environment, shared files, instance role)
 	// and Endpoint. Tests inject one here.
 	S3Client S3API
+	// Keep, if set, is asked about each event's bytes before they are
+	// validated; an event it rejects is dropped without validation and is
+	// counted nowhere. Queries over raw files use it to skip, cheaply, the
+	// events their filters rule out. It must be safe to call from Read's
+	// goroutine and must not keep raw.
+	Keep func(raw []byte) bool
 }
 
 // Progress is a snapshot of a Read under way.

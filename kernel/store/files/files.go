@@ -49,12 +49,13 @@ func (s *Source) Scan(ctx context.Context, req exec.ScanRequest) (exec.Iterator,
 	pre := prefilters(req.Filters)
 	go func() {
 		defer close(it.ch)
-		stats, err := cloudtrail.Read(ctx, s.Paths, cloudtrail.Options{Endpoint: s.Endpoint}, func(batch []cloudtrail.Event) error {
+		opt := cloudtrail.Options{Endpoint: s.Endpoint}
+		if len(pre.needles) > 0 {
+			opt.Keep = pre.pass
+		}
+		stats, err := cloudtrail.Read(ctx, s.Paths, opt, func(batch []cloudtrail.Event) error {
 			out := make([]*value.Record, 0, len(batch))
 			for _, ev := range batch {
-				if !pre.pass(ev.Raw) {
-					continue
-				}
 				rec, ok := store.BuildRecord(ev.Raw, ev.Source, bucket, ev.Account, ev.Region)
 				if !ok {
 					continue
