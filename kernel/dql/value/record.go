@@ -1,6 +1,10 @@
 package value
 
-import "github.com/tidwall/gjson"
+import (
+	"sync/atomic"
+
+	"github.com/tidwall/gjson"
+)
 
 // Record is an ordered map from field name to Value (spec/dql.md §5). A field that the
 // record lacks is absent; a field set to null is present. Queries cannot tell the two
@@ -17,6 +21,27 @@ type Record struct {
 	names []string
 	vals  []Value
 	raw   string // JSON object text while lazy; "" once materialized
+	// index of a lazy record's members, built by the first Get: a query reads
+	// several members of each event, and one pass over the text beats one per member.
+	// Atomic because a shared record may be read from several goroutines.
+	index atomic.Pointer[[]member]
+}
+
+// member is one top-level member of a lazy record: its name and its JSON text.
+type member struct{ key, raw string }
+
+// members returns the lazy record's member index, building it on first use.
+func (r *Record) members() []member {
+	if p := r.index.Load(); p != nil {
+		return *p
+	}
+	ms := make([]member, 0, 24)
+	gjson.Parse(r.raw).ForEach(func(k, v gjson.Result) bool {
+		ms = append(ms, member{k.Str, v.Raw})
+		return true
+	})
+	r.index.Store(&ms)
+	return ms
 }
 
 // NewRecord returns an empty record with room for n fields.
@@ -40,9 +65,7 @@ func (r *Record) Raw() string { return r.raw }
 // Len returns the number of fields.
 func (r *Record) Len() int {
 	if r.raw != "" {
-		n := 0
-		gjson.Parse(r.raw).ForEach(func(_, _ gjson.Result) bool { n++; return true })
-		return n
+		return len(r.members())
 	}
 	return len(r.names)
 }
@@ -50,16 +73,12 @@ func (r *Record) Len() int {
 // Get returns the named field and whether the record has it.
 func (r *Record) Get(name string) (Value, bool) {
 	if r.raw != "" {
-		var out Value
-		found := false
-		gjson.Parse(r.raw).ForEach(func(k, v gjson.Result) bool {
-			if k.Str == name {
-				out, found = FromGJSON(v), true
-				return false
+		for _, m := range r.members() {
+			if m.key == name {
+				return FromGJSON(gjson.Parse(m.raw)), true
 			}
-			return true
-		})
-		return out, found
+		}
+		return Value{}, false
 	}
 	for i, n := range r.names {
 		if n == name {
@@ -84,9 +103,11 @@ func (r *Record) Has(name string) bool {
 // Range calls fn for each field in order until fn returns false.
 func (r *Record) Range(fn func(name string, v Value) bool) {
 	if r.raw != "" {
-		gjson.Parse(r.raw).ForEach(func(k, v gjson.Result) bool {
-			return fn(k.Str, FromGJSON(v))
-		})
+		for _, m := range r.members() {
+			if !fn(m.key, FromGJSON(gjson.Parse(m.raw))) {
+				return
+			}
+		}
 		return
 	}
 	for i, n := range r.names {
@@ -108,12 +129,12 @@ func (r *Record) materialize() {
 	if r.raw == "" {
 		return
 	}
-	raw := r.raw
+	ms := r.members()
 	r.raw = ""
-	gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {
-		r.Set(k.Str, FromGJSON(v))
-		return true
-	})
+	r.index.Store(nil)
+	for _, m := range ms {
+		r.Set(m.key, FromGJSON(gjson.Parse(m.raw)))
+	}
 }
 
 // Set sets the field, replacing an existing one in place (its position kept) or
