@@ -24,24 +24,52 @@ type Record struct {
 	// index of a lazy record's members, built by the first Get: a query reads
 	// several members of each event, and one pass over the text beats one per member.
 	// Atomic because a shared record may be read from several goroutines.
-	index atomic.Pointer[[]member]
+	index atomic.Pointer[lazyIndex]
 }
 
-// member is one top-level member of a lazy record: its name and its JSON text.
-type member struct{ key, raw string }
+// maxIndexed is how many members a lazy record indexes; CloudTrail events have fewer.
+// A record with more, or with an escaped member name, is searched member by member.
+const maxIndexed = 32
+
+// lazyIndex locates a lazy record's members in its text by offsets, in one
+// allocation: [key start, key end, value start, value end).
+type lazyIndex struct {
+	n    int
+	scan bool // not indexable: search the text
+	m    [maxIndexed][4]uint32
+}
 
 // members returns the lazy record's member index, building it on first use.
-func (r *Record) members() []member {
-	if p := r.index.Load(); p != nil {
-		return *p
+func (r *Record) members() *lazyIndex {
+	if ix := r.index.Load(); ix != nil {
+		return ix
 	}
-	ms := make([]member, 0, 24)
+	ix := &lazyIndex{}
 	gjson.Parse(r.raw).ForEach(func(k, v gjson.Result) bool {
-		ms = append(ms, member{k.Str, v.Raw})
+		if ix.n == maxIndexed || k.Index == 0 || v.Index == 0 || len(k.Raw) < 2 || len(k.Raw)-2 != len(k.Str) {
+			ix.scan = true
+			return false
+		}
+		ix.m[ix.n] = [4]uint32{uint32(k.Index + 1), uint32(k.Index + len(k.Raw) - 1), uint32(v.Index), uint32(v.Index + len(v.Raw))}
+		ix.n++
 		return true
 	})
-	r.index.Store(&ms)
-	return ms
+	r.index.Store(ix)
+	return ix
+}
+
+// each calls fn with every member of a lazy record until fn returns false.
+func (r *Record) each(fn func(key string, v gjson.Result) bool) {
+	ix := r.members()
+	if ix.scan {
+		gjson.Parse(r.raw).ForEach(func(k, v gjson.Result) bool { return fn(k.Str, v) })
+		return
+	}
+	for _, m := range ix.m[:ix.n] {
+		if !fn(r.raw[m[0]:m[1]], gjson.Parse(r.raw[m[2]:m[3]])) {
+			return
+		}
+	}
 }
 
 // NewRecord returns an empty record with room for n fields.
@@ -65,7 +93,9 @@ func (r *Record) Raw() string { return r.raw }
 // Len returns the number of fields.
 func (r *Record) Len() int {
 	if r.raw != "" {
-		return len(r.members())
+		n := 0
+		r.each(func(string, gjson.Result) bool { n++; return true })
+		return n
 	}
 	return len(r.names)
 }
@@ -73,12 +103,23 @@ func (r *Record) Len() int {
 // Get returns the named field and whether the record has it.
 func (r *Record) Get(name string) (Value, bool) {
 	if r.raw != "" {
-		for _, m := range r.members() {
-			if m.key == name {
-				return FromGJSON(gjson.Parse(m.raw)), true
+		if ix := r.members(); !ix.scan {
+			for _, m := range ix.m[:ix.n] {
+				if r.raw[m[0]:m[1]] == name {
+					return FromGJSON(gjson.Parse(r.raw[m[2]:m[3]])), true
+				}
 			}
+			return Value{}, false
 		}
-		return Value{}, false
+		var out Value
+		found := false
+		r.each(func(k string, v gjson.Result) bool {
+			if k == name {
+				out, found = FromGJSON(v), true
+			}
+			return !found
+		})
+		return out, found
 	}
 	for i, n := range r.names {
 		if n == name {
@@ -103,11 +144,7 @@ func (r *Record) Has(name string) bool {
 // Range calls fn for each field in order until fn returns false.
 func (r *Record) Range(fn func(name string, v Value) bool) {
 	if r.raw != "" {
-		for _, m := range r.members() {
-			if !fn(m.key, FromGJSON(gjson.Parse(m.raw))) {
-				return
-			}
-		}
+		r.each(func(k string, v gjson.Result) bool { return fn(k, FromGJSON(v)) })
 		return
 	}
 	for i, n := range r.names {
@@ -129,11 +166,17 @@ func (r *Record) materialize() {
 	if r.raw == "" {
 		return
 	}
-	ms := r.members()
+	var names []string
+	var vals []Value
+	r.each(func(k string, v gjson.Result) bool {
+		names = append(names, k)
+		vals = append(vals, FromGJSON(v))
+		return true
+	})
 	r.raw = ""
 	r.index.Store(nil)
-	for _, m := range ms {
-		r.Set(m.key, FromGJSON(gjson.Parse(m.raw)))
+	for i, n := range names {
+		r.Set(n, vals[i])
 	}
 }
 

@@ -136,3 +136,24 @@ func FuzzValueJSON(f *testing.F) {
 		}
 	})
 }
+
+func TestLazyRecordUnindexable(t *testing.T) {
+	var b []byte
+	b = append(b, `{"a\"b":1`...)
+	for i := 0; i < 40; i++ {
+		b = append(b, `,"k`...)
+		b = append(b, byte('A'+i%26), byte('a'+i/26))
+		b = append(b, `":2`...)
+	}
+	b = append(b, `,"last":3}`...)
+	r := FromJSON(string(b))
+	if v, _ := r.Lookup(`a"b`).Long(); v != 1 {
+		t.Fatal("escaped member name not found")
+	}
+	if v, _ := r.Lookup("last").Long(); v != 3 {
+		t.Fatal("member after the indexed ones not found")
+	}
+	if r.Len() != 42 {
+		t.Fatalf("Len = %d, want 42", r.Len())
+	}
+}
