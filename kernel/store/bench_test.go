@@ -62,6 +62,7 @@ func BenchmarkIngest(b *testing.B) {
 	size := writeJSONL(b, input, n)
 	b.SetBytes(size)
 	b.ReportAllocs()
+	var cpu time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -71,7 +72,9 @@ func BenchmarkIngest(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+		c0 := cpuTime()
 		st, err := s.Ingest(context.Background(), []string{input}, store.IngestOptions{})
+		cpu += cpuTime() - c0
 		if err != nil || st.New != int64(n) {
 			b.Fatalf("ingest: %v, %s", err, st.SummaryLine())
 		}
@@ -84,17 +87,26 @@ func BenchmarkIngest(b *testing.B) {
 		os.RemoveAll(sdir)
 		b.StartTimer()
 	}
+	b.ReportMetric(float64(size)/1e6/(cpu.Seconds()/float64(b.N)), "MB/cpu-s")
 }
 
 var scanStore struct {
 	once sync.Once
+	tmp  string // removed by TestMain
 	dir  string
 	err  error
 }
 
-// benchStore builds the scan benchmark's store once per process, in a temporary
-// directory removed by TestMain... or left to the OS: benchmarks run in a fresh
-// process, and the directory is under os.TempDir.
+// TestMain removes the scan benchmark's store (about 200 MB) when the tests end.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if scanStore.tmp != "" {
+		os.RemoveAll(scanStore.tmp)
+	}
+	os.Exit(code)
+}
+
+// benchStore builds the scan benchmark's store once per process.
 func benchStore(b *testing.B) string {
 	scanStore.once.Do(func() {
 		n := benchSize("TRAILBOOK_BENCH_EVENTS", 1_000_000)
@@ -103,6 +115,7 @@ func benchStore(b *testing.B) string {
 			scanStore.err = err
 			return
 		}
+		scanStore.tmp = dir
 		input := filepath.Join(dir, "events.jsonl")
 		writeJSONL(b, input, n)
 		s, err := store.Open(filepath.Join(dir, "store"))
@@ -186,6 +199,7 @@ func BenchmarkScan(b *testing.B) {
 				b.ResetTimer()
 				var n int
 				var bytes int64
+				c0 := cpuTime()
 				for i := 0; i < b.N; i++ {
 					if cold {
 						b.StopTimer()
@@ -197,6 +211,7 @@ func BenchmarkScan(b *testing.B) {
 					}
 					n, bytes = drain(b, s, c.req)
 				}
+				b.ReportMetric(float64((cpuTime()-c0).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
 				b.SetBytes(bytes)
 				b.ReportMetric(float64(n), "records")
 			})

@@ -53,7 +53,7 @@
 //
 // # Durability and atomicity
 //
-// An ingest commits a batch (64 Ki events or 32 MiB of JSON by default) in three
+// An ingest commits a batch (32 Ki events or 16 MiB of JSON by default) in three
 // steps: write and fsync the batch's segment files (one per partition it touches),
 // fsync the segments directory, append one checksummed record naming them all to the
 // manifest and fsync it. Only then is the batch reported done. A crash before the

@@ -36,7 +36,7 @@ type IngestOptions struct {
 	Committed func(IngestProgress)
 	// BatchEvents and BatchBytes bound a batch, the unit that is committed atomically:
 	// a batch is committed when it holds BatchEvents events or BatchBytes bytes of
-	// JSON, and at the end. Zero means 65,536 events and 32 MiB. Larger batches
+	// JSON, and at the end. Zero means 32,768 events and 16 MiB. Larger batches
 	// ingest a little faster; every batch costs a few fsyncs.
 	BatchEvents int
 	BatchBytes  int64
@@ -85,8 +85,8 @@ func roundDuration(d time.Duration) time.Duration {
 }
 
 const (
-	defaultBatchEvents = 64 << 10
-	defaultBatchBytes  = 32 << 20
+	defaultBatchEvents = 32 << 10
+	defaultBatchBytes  = 16 << 20
 )
 
 // Ingest reads CloudTrail events from paths (files, directories, "-" for stdin,
@@ -157,6 +157,9 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opt IngestOptions) (
 				werr.Store(&err)
 			}
 		}
+		if err := in.wait(); err != nil && werr.Load() == nil {
+			werr.Store(&err)
+		}
 	}()
 	var last cloudtrail.Progress
 	rst, rerr := cloudtrail.Read(ctx, paths, cloudtrail.Options{
@@ -220,6 +223,7 @@ type ingester struct {
 	pendBytes  int64
 	badTime    int64
 	problems   []cloudtrail.Problem
+	committing chan error // the commit under way, nil if none
 	newEvents  atomic.Int64
 	read       atomic.Int64
 	batches    atomic.Int64
@@ -310,27 +314,51 @@ func (in *ingester) admit(p *prepared) error {
 	return nil
 }
 
-// flush commits the pending batch.
+// flush hands the pending batch to a committing goroutine and returns, so that the
+// next batch is admitted while this one is written. Commits stay sequential: flush
+// first waits for the previous one, whose error it returns.
 func (in *ingester) flush() error {
+	if err := in.wait(); err != nil {
+		return err
+	}
 	if in.pendEvents == 0 {
 		return nil
 	}
+	// Every earlier batch is committed, so key sets of other partitions can be
+	// dropped and reloaded from disk; this batch's are kept.
+	in.w.trimKeys(in.pending)
 	parts := make([]*part, 0, len(in.pending))
 	for _, p := range in.pending {
 		parts = append(parts, p)
 	}
 	slices.SortFunc(parts, func(a, b *part) int { return cmp.Compare(a.day, b.day) })
-	if _, err := in.w.commit(parts, nil); err != nil {
-		return err
-	}
-	in.newEvents.Add(int64(in.pendEvents))
-	in.batches.Add(1)
-	in.w.trimKeys(in.pending)
+	n := int64(in.pendEvents)
 	in.pending = map[partKey]*part{}
 	in.pendEvents, in.pendBytes = 0, 0
-	if in.opt.Committed != nil {
-		in.opt.Committed(IngestProgress{BytesRead: in.bytesRead.Load(), Events: in.read.Load(),
-			New: in.newEvents.Load(), Batches: in.batches.Load()})
-	}
+	done := make(chan error, 1)
+	in.committing = done
+	go func() {
+		if _, err := in.w.commit(parts, nil); err != nil {
+			done <- err
+			return
+		}
+		in.newEvents.Add(n)
+		in.batches.Add(1)
+		if in.opt.Committed != nil {
+			in.opt.Committed(IngestProgress{BytesRead: in.bytesRead.Load(), Events: in.read.Load(),
+				New: in.newEvents.Load(), Batches: in.batches.Load()})
+		}
+		done <- nil
+	}()
 	return nil
+}
+
+// wait waits for the commit under way, if any.
+func (in *ingester) wait() error {
+	if in.committing == nil {
+		return nil
+	}
+	err := <-in.committing
+	in.committing = nil
+	return err
 }

@@ -213,3 +213,48 @@ func TestSummaryLine(t *testing.T) {
 		t.Fatalf("SummaryLine()\n got: %s\nwant: %s", got, want)
 	}
 }
+
+// TestIngestEdgeCases ingests each file of the edge-cases folder on its own and
+// checks it against expected-ingest.json: events kept, malformed records, skipped.
+func TestIngestEdgeCases(t *testing.T) {
+	dir := filepath.Join(dataDir(t), "edge-cases")
+	b, err := os.ReadFile(filepath.Join(dir, "expected-ingest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exp struct {
+		Totals struct {
+			Files, Events, Malformed int64
+			SkippedFiles             int64 `json:"skipped_files"`
+		} `json:"totals"`
+		Files map[string]struct{ Events, Malformed, Skipped int64 }
+	}
+	if err := json.Unmarshal(b, &exp); err != nil {
+		t.Fatal(err)
+	}
+	if len(exp.Files) == 0 {
+		t.Fatal("expected-ingest.json lists no files")
+	}
+	var total IngestStats
+	for name, want := range exp.Files {
+		s := openTemp(t)
+		st, err := s.Ingest(context.Background(), []string{filepath.Join(dir, "logs", name)}, IngestOptions{})
+		if err != nil && want.Events > 0 {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if st.Events != want.Events || st.New != want.Events || st.Malformed != want.Malformed || st.SkippedFiles != want.Skipped {
+			t.Errorf("%s: %s; want %d events, %d malformed, %d skipped", name, st.SummaryLine(), want.Events, want.Malformed, want.Skipped)
+		}
+		if n := int64(len(scanAll(t, s, everything))); n != want.Events {
+			t.Errorf("%s: the store holds %d events, want %d", name, n, want.Events)
+		}
+		total.Events += st.Events
+		total.Malformed += st.Malformed
+		total.SkippedFiles += st.SkippedFiles
+		total.Files += st.Files
+	}
+	tt := exp.Totals
+	if total.Events != tt.Events || total.Malformed != tt.Malformed || total.SkippedFiles != tt.SkippedFiles || total.Files != tt.Files || tt.Events == 0 {
+		t.Errorf("totals %+v, want %+v", total, tt)
+	}
+}

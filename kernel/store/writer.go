@@ -30,7 +30,7 @@ type partKey struct {
 // maxLoadedKeys bounds the dedup keys a write session keeps in memory (about 40 bytes
 // each); past it, key sets of partitions not in the current batch are dropped and
 // reloaded from their segments when needed again.
-const maxLoadedKeys = 2 << 20
+const maxLoadedKeys = 1 << 20
 
 // beginWrite takes the writer lock, brings the view up to date, and repairs what a
 // crashed writer may have left: a torn manifest tail is cut off and segment files
@@ -45,6 +45,12 @@ func (s *Store) beginWrite() (*writer, error) {
 }
 
 func (s *Store) beginWriteLocked() (*writer, error) {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return nil, errClosed
+	}
 	segDir := filepath.Join(s.dir, segmentsDir)
 	if err := os.MkdirAll(segDir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create store %q: %w", s.dir, err)

@@ -1,0 +1,12 @@
+//go:build !linux
+
+package victorialogs
+
+import (
+	"os"
+	"syscall"
+)
+
+func procAttr() *syscall.SysProcAttr { return nil }
+
+func terminate(p *os.Process) error { return p.Kill() }

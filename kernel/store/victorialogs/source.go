@@ -1,0 +1,186 @@
+package victorialogs
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/trailbook/trailbook/kernel/dql/exec"
+	"github.com/trailbook/trailbook/kernel/dql/value"
+	"github.com/trailbook/trailbook/kernel/store"
+)
+
+var _ exec.Source = (*Client)(nil)
+
+// Scan implements exec.Source. It sends one LogsQL query (see Explain) and streams the
+// answer, rebuilding each record from the stored event text with store.BuildRecord,
+// so that records equal the embedded store's byte for byte. Time range and buckets are
+// checked again on every record; the pushed-down predicates only narrow the answer.
+// Records come in the order the cluster finds them, which is not time order.
+//
+// Cancelling ctx, or Close, cancels the HTTP request, which makes VictoriaLogs stop
+// the query. req.Limit is not pushed: the cluster's filters are a superset of the
+// query's, so its first records need not be the query's first.
+func (c *Client) Scan(ctx context.Context, req exec.ScanRequest) (exec.Iterator, error) {
+	q := translate(req)
+	if q.empty {
+		return &scanIter{done: true}, nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	resp, err := c.query(ctx, q.String())
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("cannot scan logs: %w", err)
+	}
+	it := &scanIter{cancel: cancel, out: make(chan scanBatch, 2)}
+	it.wg.Add(1)
+	go func() {
+		defer it.wg.Done()
+		defer resp.Body.Close()
+		it.read(ctx, newLineReader(resp.Body, c.base+"/select/logsql/query"), req)
+	}()
+	return it, nil
+}
+
+// Explain returns the LogsQL query that Scan sends for req, and how many of its
+// predicates were pushed down (the rest are left to the local engine).
+func Explain(req exec.ScanRequest) (logsql string, pushed int) {
+	q := translate(req)
+	if q.empty {
+		return "(nothing can match: no query is sent)", q.pushed
+	}
+	return q.String(), q.pushed
+}
+
+type scanBatch struct {
+	recs []*value.Record
+	err  error
+}
+
+// scanIter hands out the batches that its reader goroutine decodes from the answer.
+type scanIter struct {
+	cancel context.CancelFunc
+	out    chan scanBatch
+	wg     sync.WaitGroup
+	done   bool
+	once   sync.Once
+}
+
+// read decodes the answer into batches of records until its end, an error or
+// cancellation. It owns the body; out is closed when it returns.
+func (it *scanIter) read(ctx context.Context, lr *lineReader, req exec.ScanRequest) {
+	defer close(it.out)
+	send := func(b scanBatch) bool {
+		select {
+		case it.out <- b:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	batch := make([]*value.Record, 0, exec.BatchSize)
+	for {
+		line, err := lr.next()
+		if err != nil {
+			if err == io.EOF {
+				if len(batch) > 0 {
+					send(scanBatch{recs: batch})
+				}
+				return
+			}
+			if ctx.Err() != nil {
+				err = ctx.Err()
+			}
+			send(scanBatch{err: fmt.Errorf("cannot scan logs: %w", err)})
+			return
+		}
+		r, ok := decodeEntry(line)
+		if !ok || !inRange(r, req) {
+			continue
+		}
+		batch = append(batch, r)
+		if len(batch) == exec.BatchSize {
+			if !send(scanBatch{recs: batch}) {
+				return
+			}
+			batch = make([]*value.Record, 0, exec.BatchSize)
+		}
+	}
+}
+
+// decodeEntry rebuilds the §14 record of one answer line. It reports false for an
+// entry that holds no valid event (not written by trailbook).
+func decodeEntry(line []byte) (*value.Record, bool) {
+	var msg, account, region, bucket, source string
+	found := false
+	gjson.ParseBytes(line).ForEach(func(k, v gjson.Result) bool {
+		switch k.Str {
+		case fieldMsg:
+			msg, found = v.Str, true
+		case exec.FieldAccount:
+			account = v.Str
+		case exec.FieldRegion:
+			region = v.Str
+		case exec.FieldBucket:
+			bucket = v.Str
+		case exec.FieldLogSource:
+			source = v.Str
+		}
+		return true
+	})
+	if !found || !gjson.Valid(msg) {
+		return nil, false
+	}
+	return store.BuildRecord([]byte(msg), source, bucket, account, region)
+}
+
+// inRange applies the scan's exact conditions, time range and buckets, to a record.
+func inRange(r *value.Record, req exec.ScanRequest) bool {
+	ts, _ := r.Lookup(exec.FieldTimestamp).Timestamp()
+	if ts < req.From || ts >= req.To {
+		return false
+	}
+	b, _ := r.Lookup(exec.FieldBucket).Str()
+	return store.MatchBuckets(req.Buckets, b)
+}
+
+// Next implements exec.Iterator.
+func (it *scanIter) Next(ctx context.Context) ([]*value.Record, error) {
+	if it.done {
+		return nil, nil
+	}
+	select {
+	case b, ok := <-it.out:
+		if !ok {
+			it.finish()
+			return nil, nil
+		}
+		if b.err != nil {
+			it.finish()
+			return nil, b.err
+		}
+		return b.recs, nil
+	case <-ctx.Done():
+		it.finish()
+		return nil, ctx.Err()
+	}
+}
+
+// finish cancels the request; the reader goroutine then ends on its own.
+func (it *scanIter) finish() {
+	it.done = true
+	it.once.Do(func() {
+		if it.cancel != nil {
+			it.cancel()
+		}
+	})
+}
+
+// Close implements exec.Iterator.
+func (it *scanIter) Close() error {
+	it.finish()
+	return nil
+}
