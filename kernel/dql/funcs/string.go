@@ -427,6 +427,10 @@ func callSplitString(_ *Env, args []value.Value) value.Value {
 	return value.Array(out)
 }
 
+// EditDistance is the Levenshtein distance between a and b, counted in characters;
+// the planner uses it for "did you mean" suggestions.
+func EditDistance(a, b string) int { return levenshtein(a, b) }
+
 // levenshtein is the edit distance between a and b, counted in characters.
 func levenshtein(a, b string) int {
 	ra, rb := []rune(a), []rune(b)

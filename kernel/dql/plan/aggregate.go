@@ -126,11 +126,8 @@ func planJoin(pl *planner, cmd *syntax.Command, a args) Step {
 		}
 	}
 	if p, ok := a.named["prefix"]; ok {
-		v, _, ok := pl.constValue(p.Value, "prefix:")
-		if str, isStr := v.Str(); ok && isStr {
+		if str, ok := pl.constString(p); ok {
 			s.Prefix = str
-		} else if ok {
-			pl.errorf(p.Value.Pos(), "prefix: must be a string")
 		}
 	}
 	if p, ok := a.named["fields"]; ok {
@@ -191,11 +188,8 @@ func planLookup(pl *planner, cmd *syntax.Command, a args) Step {
 	s := &LookupStep{base: base{cmd}, Sub: sub, Prefix: "lookup.",
 		Source: c.expr(a.named["sourceField"].Value), Lookup: c.expr(a.named["lookupField"].Value)}
 	if p, ok := a.named["prefix"]; ok {
-		v, _, ok := pl.constValue(p.Value, "prefix:")
-		if str, isStr := v.Str(); ok && isStr {
+		if str, ok := pl.constString(p); ok {
 			s.Prefix = str
-		} else if ok {
-			pl.errorf(p.Value.Pos(), "prefix: must be a string")
 		}
 	}
 	if p, ok := a.named["fields"]; ok {
@@ -405,12 +399,7 @@ func planTimeseries(pl *planner, cmd *syntax.Command, a args) Step {
 		}
 	}
 	if p, ok := a.named["nonempty"]; ok {
-		v, _, ok := pl.constValue(p.Value, "nonempty:")
-		if b, isBool := v.Bool(); ok && isBool {
-			s.Nonempty = b
-		} else if ok {
-			pl.errorf(p.Value.Pos(), "nonempty: must be true or false")
-		}
+		s.Nonempty, _ = pl.constBool(p)
 	}
 	return s
 }
@@ -433,11 +422,8 @@ func planFieldsSummary(pl *planner, cmd *syntax.Command, a args) Step {
 		s.Fields = append(s.Fields, id.Name)
 	}
 	if p, ok := a.named["topValues"]; ok {
-		v, _, ok := pl.constValue(p.Value, "topValues:")
-		if n, isLong := v.Long(); ok && isLong && n > 0 {
+		if n, ok := pl.constLong(p, 1, 1<<20); ok {
 			s.TopValues = int(n)
-		} else if ok {
-			pl.errorf(p.Value.Pos(), "topValues: must be a positive number")
 		}
 	}
 	return s

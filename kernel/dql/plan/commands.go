@@ -2,6 +2,7 @@ package plan
 
 import (
 	"errors"
+	"math"
 	"strings"
 
 	"github.com/trailbook/trailbook/kernel/dpl"
@@ -441,19 +442,13 @@ func planFlatten(pl *planner, cmd *syntax.Command, a args) Step {
 		if a.has("fields") {
 			pl.errorf(p.NamePos, "prefix: and fields: cannot be combined")
 		}
-		v, _, ok := pl.constValue(p.Value, "prefix:")
-		if str, isStr := v.Str(); ok && isStr {
+		if str, ok := pl.constString(p); ok {
 			s.Prefix = str
-		} else if ok {
-			pl.errorf(p.Value.Pos(), "prefix: must be a string")
 		}
 	}
 	if p, ok := a.named["depth"]; ok {
-		v, _, ok := pl.constValue(p.Value, "depth:")
-		if n, isLong := v.Long(); ok && isLong && n >= 1 && n <= 10 {
+		if n, ok := pl.constLong(p, 1, 10); ok {
 			s.Depth = int(n)
-		} else if ok {
-			pl.errorf(p.Value.Pos(), "depth: must be a number from 1 to 10")
 		}
 	}
 	if p, ok := a.named["fields"]; ok {
@@ -515,12 +510,7 @@ func planParse(pl *planner, cmd *syntax.Command, a args) Step {
 	}
 	s.Pattern, s.Exports = p, p.Exports()
 	if prm, ok := a.named["preserveFieldsOnFailure"]; ok {
-		v, _, ok := pl.constValue(prm.Value, "preserveFieldsOnFailure:")
-		if b, isBool := v.Bool(); ok && isBool {
-			s.Preserve = b
-		} else if ok {
-			pl.errorf(prm.Value.Pos(), "preserveFieldsOnFailure: must be true or false")
-		}
+		s.Preserve, _ = pl.constBool(prm)
 	}
 	if prm, ok := a.named["parsingPrerequisite"]; ok {
 		s.Prereq = c.expr(prm.Value)
@@ -618,12 +608,7 @@ func planExpand(pl *planner, cmd *syntax.Command, a args) Step {
 	name, x := c.namedItem(a.pos[0])
 	s := &ExpandStep{base: base{cmd}, Src: x, Name: name}
 	if p, ok := a.named["limit"]; ok {
-		v, _, ok := pl.constValue(p.Value, "limit:")
-		if n, isLong := v.Long(); ok && isLong && n >= 0 {
-			s.Limit = n
-		} else if ok {
-			pl.errorf(p.Value.Pos(), "limit: needs a whole number ≥ 0")
-		}
+		s.Limit, _ = pl.constLong(p, 0, math.MaxInt64)
 	}
 	return s
 }

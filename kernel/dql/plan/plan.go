@@ -225,3 +225,43 @@ func describe(x *Expr) string {
 
 // fetchFrame returns the query's fetch step when it sets from:, to: or timeframe:.
 func (pl *planner) fetchFrame() *FetchStep { return pl.fetch }
+
+// constString reads a named parameter that must be a constant string (prefix:).
+func (pl *planner) constString(p *syntax.Param) (string, bool) {
+	v, _, ok := pl.constValue(p.Value, p.Name+":")
+	if !ok {
+		return "", false
+	}
+	s, isStr := v.Str()
+	if !isStr {
+		pl.errorf(p.Value.Pos(), "%s: must be a string", p.Name)
+	}
+	return s, isStr
+}
+
+// constBool reads a named parameter that must be true or false (nonempty:).
+func (pl *planner) constBool(p *syntax.Param) (bool, bool) {
+	v, _, ok := pl.constValue(p.Value, p.Name+":")
+	if !ok {
+		return false, false
+	}
+	b, isBool := v.Bool()
+	if !isBool {
+		pl.errorf(p.Value.Pos(), "%s: must be true or false", p.Name)
+	}
+	return b, isBool
+}
+
+// constLong reads a named parameter that must be a whole number in [lo, hi].
+func (pl *planner) constLong(p *syntax.Param, lo, hi int64) (int64, bool) {
+	v, _, ok := pl.constValue(p.Value, p.Name+":")
+	if !ok {
+		return 0, false
+	}
+	n, isLong := v.Long()
+	if !isLong || n < lo || n > hi {
+		pl.errorf(p.Value.Pos(), "%s: must be a whole number from %d to %d", p.Name, lo, hi)
+		return 0, false
+	}
+	return n, true
+}
