@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/trailbook/trailbook/kernel/dql/exec"
@@ -20,6 +22,8 @@ type sourceFlags struct {
 	endpoint string
 	data     string // --data as given; "" for the default
 	now      time.Time
+	// victorialogs is the --victorialogs URL; "" for the store.
+	victorialogs string
 }
 
 // defaultDataDir is $TRAILBOOK_DATA, else ./trailbook-data (spec/interfaces.md).
@@ -36,6 +40,9 @@ func defaultDataDir() string {
 func openSource(f sourceFlags, stderr io.Writer) (exec.Source, func(), error) {
 	if len(f.inputs) > 0 {
 		return &files.Source{Paths: f.inputs, Bucket: f.bucket, Endpoint: f.endpoint}, func() {}, nil
+	}
+	if f.victorialogs != "" {
+		return openVictoriaLogs(f.victorialogs)
 	}
 	dir := f.data
 	explicit := dir != ""
@@ -54,6 +61,19 @@ func openSource(f sourceFlags, stderr io.Writer) (exec.Source, func(), error) {
 		st.Close()
 	}
 	abs, _ := filepath.Abs(dir)
-	fmt.Fprintf(stderr, "trailbook: no logs ingested in %s; using the embedded demo data (ingest your own with 'trailbook ingest')\n", abs)
-	return demo.Source(f.now), func() {}, nil
+	return &announced{Source: demo.Source(f.now), note: fmt.Sprintf("trailbook: no logs ingested in %s; using the embedded demo data (ingest your own with 'trailbook ingest')\n", abs), w: stderr}, func() {}, nil
+}
+
+// announced says once, on the first fetch, that the demo data is in use; queries
+// that fetch nothing (data record(...)) print no note.
+type announced struct {
+	exec.Source
+	note string
+	w    io.Writer
+	once sync.Once
+}
+
+func (a *announced) Scan(ctx context.Context, req exec.ScanRequest) (exec.Iterator, error) {
+	a.once.Do(func() { io.WriteString(a.w, a.note) })
+	return a.Source.Scan(ctx, req)
 }

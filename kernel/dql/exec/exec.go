@@ -179,6 +179,8 @@ func build(ctx context.Context, p *plan.Plan, opt Options) (operator, error) {
 			op = &limitOp{in: op, n: s.N}
 		case *plan.DedupStep:
 			op = &dedupOp{in: op, cx: newCtx(), step: s}
+		case *plan.ExpandStep:
+			op = &expandOp{in: op, cx: newCtx(), step: s}
 		case *plan.AppendStep:
 			sub, err := build(ctx, s.Sub, opt)
 			if err != nil {

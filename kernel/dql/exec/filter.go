@@ -52,6 +52,10 @@ func (o *appendOp) Close() { o.first.Close(); o.second.Close() }
 // drain pulls every record of an operator.
 func drain(ctx context.Context, in operator, fn func(r *value.Record)) error {
 	for {
+		// Blocking operators pull everything here: check for interrupts per batch.
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		batch, err := in.Next(ctx)
 		if err != nil {
 			return err

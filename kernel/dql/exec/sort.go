@@ -143,3 +143,57 @@ func (o *dedupOp) Next(ctx context.Context) ([]*value.Record, error) {
 }
 
 func (o *dedupOp) Close() { o.in.Close() }
+
+// expandOp is `expand [alias =] arr [, limit: n]` (spec/dql.md §7.8): one record per
+// element; an empty, null or non-array value drops the record. It streams: each Next
+// hands out at most BatchSize records, so `expand | expand` over large arrays keeps
+// memory bounded and stays interruptible between batches.
+type expandOp struct {
+	in   operator
+	cx   *plan.Ctx
+	step *plan.ExpandStep
+	src  []*value.Record // the input batch being expanded
+	rec  int             // index in src
+	arr  []value.Value   // elements of src[rec]
+	elem int             // next element of arr
+}
+
+func (o *expandOp) Next(ctx context.Context) ([]*value.Record, error) {
+	var out []*value.Record
+	for len(out) < BatchSize {
+		if o.elem >= len(o.arr) {
+			if o.rec >= len(o.src) {
+				if len(out) > 0 {
+					return out, nil
+				}
+				batch, err := o.in.Next(ctx)
+				if batch == nil || err != nil {
+					return nil, err
+				}
+				o.src, o.rec = append(o.src[:0], batch...), 0
+			}
+			r := o.src[o.rec]
+			o.rec++
+			arr, ok := o.step.Src.Eval(o.cx, r).Array()
+			if !ok {
+				o.arr, o.elem = nil, 0
+				continue
+			}
+			if o.step.Limit > 0 && int64(len(arr)) > o.step.Limit {
+				arr = arr[:o.step.Limit]
+			}
+			o.arr, o.elem = arr, 0
+			if len(arr) > 0 {
+				o.src[o.rec-1] = r
+			}
+			continue
+		}
+		c := o.src[o.rec-1].Clone()
+		c.Set(o.step.Name, o.arr[o.elem])
+		o.elem++
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func (o *expandOp) Close() { o.in.Close() }

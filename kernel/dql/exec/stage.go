@@ -17,7 +17,7 @@ type batchFunc func(batch []*value.Record) []*value.Record
 func stateless(s plan.Step) bool {
 	switch s.(type) {
 	case *plan.FilterStep, *plan.SearchStep, *plan.FieldsStep, *plan.KeepStep,
-		*plan.RenameStep, *plan.FlattenStep, *plan.ParseStep, *plan.ExpandStep:
+		*plan.RenameStep, *plan.FlattenStep, *plan.ParseStep:
 		return true
 	}
 	return false
@@ -78,8 +78,6 @@ func stepFunc(s plan.Step, cx *plan.Ctx) batchFunc {
 		return mapFunc(flattenFunc(s))
 	case *plan.ParseStep:
 		return mapFunc(parseFunc(s, cx))
-	case *plan.ExpandStep:
-		return expandFunc(s, cx)
 	}
 	panic("BUG: stepFunc on a stateful step")
 }
@@ -225,30 +223,4 @@ func (o *parallelOp) Close() {
 		o.wg.Wait()
 	}
 	o.in.Close()
-}
-
-// expandFunc is `expand [alias =] arr [, limit: n]` (spec/dql.md §7.8): one record per
-// element; an empty, null or non-array value drops the record.
-func expandFunc(s *plan.ExpandStep, cx *plan.Ctx) batchFunc {
-	return func(b []*value.Record) []*value.Record {
-		var out []*value.Record
-		for _, r := range b {
-			arr, ok := s.Src.Eval(cx, r).Array()
-			if !ok {
-				continue
-			}
-			if s.Limit > 0 && int64(len(arr)) > s.Limit {
-				arr = arr[:s.Limit]
-			}
-			for i, e := range arr {
-				c := r
-				if i < len(arr)-1 {
-					c = r.Clone()
-				}
-				c.Set(s.Name, e)
-				out = append(out, c)
-			}
-		}
-		return out
-	}
 }

@@ -116,3 +116,29 @@ func TestParallelCancel(t *testing.T) {
 		t.Fatal("cancelled query did not return")
 	}
 }
+
+// TestExpandStreams checks that chained expands over large arrays are interruptible
+// and stream instead of building the whole product at once.
+func TestExpandStreams(t *testing.T) {
+	p, err := plan.Compile(`data record(a = 1) | fieldsAdd x = arraySlice(array(1,2,3,4,5,6,7,8,9,10), from: 0) | expand x | fieldsAdd y = array(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20) | expand y | expand z = array(1, 2, 3) | limit 7`, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := exec.Run(context.Background(), p, exec.Options{})
+	if err != nil || len(res.Records) != 7 {
+		t.Fatalf("got %v, %v", res, err)
+	}
+	p, err = plan.Compile(`data record(a = 1) | fieldsAdd x = array(0,1,2,3,4,5,6,7,8,9)
+		| expand x | expand x2 = array(0,1,2,3,4,5,6,7,8,9) | expand x3 = array(0,1,2,3,4,5,6,7,8,9) | expand x4 = array(0,1,2,3,4,5,6,7,8,9)
+		| expand x5 = array(0,1,2,3,4,5,6,7,8,9) | expand x6 = array(0,1,2,3,4,5,6,7,8,9) | expand x7 = array(0,1,2,3,4,5,6,7,8,9) | summarize count()`, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = exec.Run(ctx, p, exec.Options{})
+	if err == nil || time.Since(start) > 2*time.Second {
+		t.Fatalf("10^7 expanded records were not interrupted promptly: %v after %v", err, time.Since(start))
+	}
+}
