@@ -35,12 +35,16 @@ func runIngest(args []string, stdout, stderr io.Writer) error {
 	bucket := fs.String("bucket", store.DefaultBucket, "dt.system.bucket of the ingested events")
 	endpoint := fs.String("endpoint", "", "S3-compatible endpoint `URL` for s3:// paths")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	vl := fs.String("victorialogs", defaultVictoriaLogs(), victoriaLogsUsage)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
 		return usagef("missing PATH (a file, a directory, - or s3://bucket/prefix)")
+	}
+	if *vl != "" {
+		return runIngestVictoriaLogs(*vl, pos, *bucket, *endpoint, *quiet, stderr)
 	}
 	dir := *data
 	if dir == "" {

@@ -46,6 +46,7 @@ type queryFlags struct {
 	data     string
 	noPush   bool
 	timeout  time.Duration
+	vl       string // --victorialogs
 }
 
 func (q *queryFlags) register(fs *flag.FlagSet) {
@@ -59,6 +60,7 @@ func (q *queryFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&q.data, "data", "", "store `DIR` (default $TRAILBOOK_DATA, else ./trailbook-data)")
 	fs.BoolVar(&q.noPush, "no-pushdown", false, "do not hand filters to the log source (for comparisons)")
 	fs.DurationVar(&q.timeout, "timeout", 0, "stop the query after this long (0: no limit)")
+	fs.StringVar(&q.vl, "victorialogs", defaultVictoriaLogs(), victoriaLogsUsage)
 }
 
 func runQuery(args []string, stdout, stderr io.Writer) error {
@@ -162,7 +164,7 @@ func (q *queryFlags) options(stderr io.Writer) (dql.Options, func(), error) {
 		opt.From, opt.To = from, to
 	}
 	opt.NoPushdown = q.noPush
-	src, cleanup, err := openSource(sourceFlags{inputs: q.inputs, bucket: q.bucket, endpoint: q.endpoint, data: q.data, now: now}, stderr)
+	src, cleanup, err := openSource(sourceFlags{inputs: q.inputs, bucket: q.bucket, endpoint: q.endpoint, data: q.data, now: now, victorialogs: q.vl}, stderr)
 	if err != nil {
 		return opt, nil, err
 	}

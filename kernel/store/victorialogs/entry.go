@@ -27,13 +27,13 @@ var streamFields = []string{exec.FieldBucket, exec.FieldAccount, exec.FieldRegio
 // line that VictoriaLogs would refuse: by default it reads lines up to 256 KiB and
 // 1,000 fields, and CloudTrail events reach a few hundred KiB.
 const (
-	maxFlatFields = 400       // flattened members per event
-	maxFlatValue  = 8 << 10   // bytes of one flattened value
-	maxFlatBytes  = 64 << 10  // bytes of all flattened values of an event
-	maxFlatDepth  = 12        // nesting depth
-	maxFlatName   = 256       // bytes of a flattened name
-	reservedFirst = "_"       // a top-level key with this prefix is not flattened
-	partialValue  = "1"       // the value of fieldPartial
+	maxFlatFields = 400      // flattened members per event
+	maxFlatValue  = 8 << 10  // bytes of one flattened value
+	maxFlatBytes  = 64 << 10 // bytes of all flattened values of an event
+	maxFlatDepth  = 12       // nesting depth
+	maxFlatName   = 256      // bytes of a flattened name
+	reservedFirst = "_"      // a top-level key with this prefix is not flattened
+	partialValue  = "1"      // the value of fieldPartial
 	timeLayout    = time.RFC3339Nano
 )
 

@@ -35,7 +35,7 @@ func loaded(t *testing.T) *dataset {
 	t.Helper()
 	c := sharedCluster(t)
 	dataOnce.Do(func() {
-		d := &dataset{cl: c.client(t)}
+		d := &dataset{cl: client(t, c)}
 		shared := dqltest.SharedDir(t)
 		all, _ := filepath.Glob(filepath.Join(shared, "data", "cloudtrail", "*"))
 		for _, f := range all {

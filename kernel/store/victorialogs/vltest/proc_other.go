@@ -1,6 +1,6 @@
 //go:build !linux
 
-package victorialogs
+package vltest
 
 import (
 	"os"

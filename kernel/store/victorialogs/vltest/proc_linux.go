@@ -1,4 +1,4 @@
-package victorialogs
+package vltest
 
 import (
 	"os"

@@ -1,0 +1,40 @@
+package victorialogs
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/trailbook/trailbook/kernel/dql"
+	"github.com/trailbook/trailbook/kernel/dql/dqltest"
+)
+
+// TestHostileLiterals filters on values that try to break out of a LogsQL string:
+// each must find exactly the synthetic event that holds it, and the same records
+// as the store, whether the value is compared, a prefix, a substring or in a list.
+func TestHostileLiterals(t *testing.T) {
+	d := loaded(t)
+	for _, h := range hostile {
+		lit := dqlQuote(h)
+		for _, f := range []string{
+			"event[eventName] == %s", "event[errorCode] != %s", "startsWith(event[eventName], %s)",
+			"contains(event[userIdentity][arn], %s)", "in(event[eventName], {%s, \"x\"})",
+			"event[eventName] >= %s", "contains(content, %s)", "aws.region == %s", "log.source < %s",
+		} {
+			q := fmt.Sprintf(`fetch logs, from: "2025-06-01T00:00:00Z", to: "2025-06-03T00:00:00Z", bucket: {"my_aws_bucket", %s, %s}
+| parse content, "JSON:event"
+| filter `+f+`
+| fields eventSource = event[eventSource], dt.system.bucket`, dqlQuote(h+"*"), lit, lit)
+			want := run(t, q, dql.Options{Source: d.st, NoPushdown: true})
+			got := run(t, q, dql.Options{Source: d.cl})
+			if !dqltest.SameRecords(got, want, false) {
+				t.Errorf("%s\n cluster: %s\n   store: %s", q, js(got), js(want))
+			}
+		}
+		q := fmt.Sprintf(`fetch logs, from: "2025-06-01T00:00:00Z", to: "2025-06-03T00:00:00Z", bucket: "my_aws_bucket"
+| parse content, "JSON:event" | filter event[eventName] == %s | summarize n = count()`, lit)
+		got := run(t, q, dql.Options{Source: d.cl})
+		if h != "" && js(got) != `[{"n":1}]` {
+			t.Errorf("%s: %s, want one event", q, js(got))
+		}
+	}
+}
