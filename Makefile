@@ -8,16 +8,17 @@ SHARED  ?= ../shared
 build:
 	$(GO) build -o $(BIN) ./cmd/trailbook
 
-# Runs trailbook on its embedded demo data: the tutorial's console sign-in query.
+# Serves the notebook on 127.0.0.1:8888 over the embedded demo data; open the URL it prints.
 run: build
-	$(BIN) query --format table -f examples/console-login-failures.dql
+	$(BIN) serve
 
 vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 
+# TRAILBOOK_JUPYTER_CLIENT runs the @jupyterlab/services acceptance test (node, npm).
 unit:
-	$(GO) test -count=1 ./...
+	TRAILBOOK_JUPYTER_CLIENT=1 $(GO) test -count=1 ./...
 
 # The shared DQL conformance cases, run against the built binary.
 conformance: build

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/trailbook/trailbook/kernel"
+	"github.com/trailbook/trailbook/kernel/script"
 	"github.com/trailbook/trailbook/notebook"
 	"github.com/trailbook/trailbook/notebook/server"
 	"github.com/trailbook/trailbook/notebook/ui"
@@ -62,14 +63,15 @@ const (
 var serveContext = context.Background
 
 type serveFlags struct {
-	addr        string
-	notebooks   string
-	data        string
-	token       string
-	noAuth      bool
-	allowRemote bool
-	rows        int
-	inputs      stringList
+	addr          string
+	notebooks     string
+	data          string
+	token         string
+	noAuth        bool
+	allowRemote   bool
+	rows          int
+	scriptTimeout time.Duration
+	inputs        stringList
 }
 
 func runServe(args []string, stdout, stderr io.Writer) error {
@@ -82,6 +84,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&f.noAuth, "no-auth", false, "serve without a token (loopback addresses only, unless --allow-remote)")
 	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow --no-auth on a non-loopback address")
 	fs.IntVar(&f.rows, "rows", bundle.DefaultRows, "table rows sent inline with a cell's output; the rest are paged")
+	fs.DurationVar(&f.scriptTimeout, "script-timeout", script.DefaultTimeout, "time limit of a %%js cell")
 	fs.Var(&f.inputs, "input", "read logs from `PATH` (file, directory, s3://bucket/prefix) instead of the store; repeatable")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -120,6 +123,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		Source:   src,
 		Renderer: bundle.Renderer{Rows: f.rows},
 		Logger:   logger,
+		Scripts:  newScripts(f.scriptTimeout),
 	}, 0)
 	defer kernels.Close()
 
