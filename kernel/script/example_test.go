@@ -17,7 +17,7 @@ import (
 	"github.com/trailbook/trailbook/kernel/store/demo"
 )
 
-// readmeCell is a code block of README.md: a DQL or %%js cell of an example.
+// readmeCell is a code block of the repository README.md: a DQL or %%js cell of an example.
 type readmeCell struct {
 	name, lang, code string
 	line             int
@@ -27,7 +27,7 @@ type readmeCell struct {
 // cell is named by the "**Cell `name`**" line before its block.
 func readmeExamples(t *testing.T) map[string][]readmeCell {
 	t.Helper()
-	f, err := os.Open("README.md")
+	f, err := os.Open("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
