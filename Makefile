@@ -3,10 +3,15 @@ GO      ?= go
 BIN     := bin/trailbook
 SHARED  ?= ../shared
 
-.PHONY: build run test vet unit conformance fuzz bench clean
+.PHONY: build ui run test vet unit conformance browser browser-deps fuzz bench clean
 
-build:
+# The UI's npm packages come from the committed lockfile and are bundled into
+# notebook/ui/dist, which the binary embeds.
+build: ui
 	$(GO) build -o $(BIN) ./cmd/trailbook
+
+ui:
+	notebook/ui/build.sh
 
 # Serves the notebook on 127.0.0.1:8888 over the embedded demo data; open the URL it prints.
 run: build
@@ -14,10 +19,11 @@ run: build
 
 vet:
 	$(GO) vet ./...
+	$(GO) vet -tags browser ./tests/browser/...
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 
 # TRAILBOOK_JUPYTER_CLIENT runs the @jupyterlab/services acceptance test (node, npm).
-unit:
+unit: ui
 	TRAILBOOK_JUPYTER_CLIENT=1 $(GO) test -count=1 ./...
 
 # The shared DQL conformance cases, run against the built binary.
@@ -25,7 +31,17 @@ conformance: build
 	@test -d $(SHARED)/conformance || (echo "error: $(SHARED)/conformance not found: clone shared/ beside this repository" >&2; exit 1)
 	python3 $(SHARED)/conformance/run.py --bin ./$(BIN)
 
-test: vet unit conformance
+# Browser tests drive Debian's Chromium headless against the real server.
+browser: build browser-deps
+	TRAILBOOK_BIN=$(CURDIR)/$(BIN) $(GO) test -tags browser -count=1 ./tests/browser
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Chromium for the browser tests"; apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "error: the browser tests need Chromium: apt-get install -y chromium" >&2; exit 1; fi; }
+
+test: vet unit conformance browser
 
 # Fuzz each target for FUZZTIME (default 5 minutes), one after another.
 FUZZTIME ?= 5m

@@ -19,7 +19,9 @@ package ui
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/rand"
 	"embed"
+	"encoding/base64"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -33,13 +35,24 @@ import (
 //go:embed all:dist
 var dist embed.FS
 
-// ContentSecurityPolicy is the policy of every UI response. 'self' in connect-src
-// covers the kernel websocket on the same host and port (CSP level 3). Styles are
-// 'self' only: CodeMirror installs its styles as constructed style sheets and
-// ECharts sets element styles through the CSSOM, neither of which CSP blocks.
+// ContentSecurityPolicy is the policy of every UI response but the page itself:
+// scripts and styles from the server only, no inline script, no eval. 'self' in
+// connect-src covers the kernel websocket on the same host and port (CSP level 3).
 const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; " +
 	"img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; manifest-src 'self'; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// pagePolicy is the policy of index.html: ContentSecurityPolicy, plus the one
+// <style> element CodeMirror writes its base styles into, which must carry the
+// page's nonce (ECharts sets styles through the CSSOM, which CSP does not block).
+// Scripts get no nonce: they stay 'self' only.
+func pagePolicy(nonce string) string {
+	return strings.Replace(ContentSecurityPolicy, "style-src 'self'", "style-src 'self' 'nonce-"+nonce+"'", 1)
+}
+
+// noncePlaceholder is the text in the built index.html that each response
+// replaces with a fresh nonce (web/build.mjs writes it into a <meta> element).
+const noncePlaceholder = "__CSP_NONCE__"
 
 // Cache lifetimes.
 const (
@@ -116,20 +129,27 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveIndex serves the page that loads the UI, or says the UI is not built.
-// The page is revalidated on every load, so that a new build takes effect at once.
+// Each response has its own style nonce, so the page is never cached.
 func (h *handler) serveIndex(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr.Set("Content-Type", "text/html; charset=utf-8")
-	hdr.Set("Cache-Control", "no-cache")
+	hdr.Set("Cache-Control", "no-store")
 	if h.index == nil {
-		hdr.Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		if r.Method == http.MethodGet {
 			w.Write([]byte(notBuiltPage))
 		}
 		return
 	}
-	http.ServeContent(w, r, "index.html", h.start, bytes.NewReader(h.index))
+	var b [16]byte
+	rand.Read(b[:]) // never fails (crypto/rand)
+	nonce := base64.StdEncoding.EncodeToString(b[:])
+	hdr.Set("Content-Security-Policy", pagePolicy(nonce))
+	page := bytes.ReplaceAll(h.index, []byte(noncePlaceholder), []byte(nonce))
+	hdr.Set("Content-Length", strconv.Itoa(len(page)))
+	if r.Method == http.MethodGet {
+		w.Write(page)
+	}
 }
 
 // serveAsset serves a file under assets/, compressed when the client accepts gzip.

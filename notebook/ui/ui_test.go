@@ -6,13 +6,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
 )
 
 var builtFS = fstest.MapFS{
-	"index.html":          {Data: []byte(`<!doctype html><script type="module" src="/assets/main-ABC.js"></script>`)},
+	"index.html":          {Data: []byte(`<!doctype html><meta name="csp-nonce" content="__CSP_NONCE__"><script type="module" src="/assets/main-ABC.js"></script>`)},
 	"assets/main-ABC.js":  {Data: []byte(strings.Repeat("console.log('trailbook');\n", 200))},
 	"assets/main-ABC.css": {Data: []byte("body{}")},
 	"assets/icon-1.svg":   {Data: []byte("<svg/>")},
@@ -38,8 +39,9 @@ func TestHandlerPages(t *testing.T) {
 		if resp.StatusCode != wantStatus {
 			t.Fatalf("GET %s: status %d, want %d", target, resp.StatusCode, wantStatus)
 		}
-		if got := resp.Header.Get("Content-Security-Policy"); got != ContentSecurityPolicy {
-			t.Fatalf("GET %s: Content-Security-Policy %q", target, got)
+		csp := resp.Header.Get("Content-Security-Policy")
+		if !strings.HasPrefix(csp, "default-src 'none'; script-src 'self'; style-src 'self'") || strings.Contains(csp, "unsafe") {
+			t.Fatalf("GET %s: Content-Security-Policy %q", target, csp)
 		}
 		if wantBody != "" && !strings.Contains(string(body), wantBody) {
 			t.Fatalf("GET %s: body %q does not contain %q", target, body, wantBody)
@@ -56,12 +58,28 @@ func TestHandlerPages(t *testing.T) {
 	f("/favicon.ico", 404, "")
 
 	resp := serve(h, "GET", "/", nil)
-	if cc := resp.Header.Get("Cache-Control"); cc != "no-cache" {
-		t.Fatalf("index Cache-Control = %q, want no-cache", cc)
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Fatalf("index Cache-Control = %q, want no-store", cc)
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
 		t.Fatalf("index Content-Type = %q", ct)
 	}
+	body, _ := io.ReadAll(resp.Body)
+	m := regexp.MustCompile(`content="([A-Za-z0-9+/=]{24})"`).FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("index has no nonce: %s", body)
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'self' 'nonce-"+string(m[1])+"'") {
+		t.Fatalf("index CSP %q does not allow the page's nonce %s", csp, m[1])
+	}
+	again, _ := io.ReadAll(serve(h, "GET", "/", nil).Body)
+	if bytes.Equal(body, again) {
+		t.Fatalf("two loads of the page got the same nonce")
+	}
+	if resp := serve(h, "GET", "/assets/main-ABC.css", nil); resp.Header.Get("Content-Security-Policy") != ContentSecurityPolicy {
+		t.Fatalf("asset CSP %q", resp.Header.Get("Content-Security-Policy"))
+	}
+
 	resp = serve(h, "POST", "/", nil)
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Fatalf("POST /: status %d, want 405", resp.StatusCode)

@@ -255,10 +255,13 @@ addEventListener('unhandledrejection', (e) => window.__errors.push('unhandled re
 document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
 `
 
-// do runs actions, failing the test on error.
+// do runs actions, failing the test on error or when they take longer than step
+// (a click waits for its element to be visible).
 func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, actions...); err != nil {
+	sctx, cancel := context.WithTimeout(ctx, step)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
 		t.Fatalf("%s: %v%s", what, err, diagnose(ctx))
 	}
 }
@@ -276,9 +279,27 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 // waitFor polls a JavaScript condition until it is true.
 func waitFor(t *testing.T, ctx context.Context, what, cond string) {
 	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(step), chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
+	if _, err := poll[chromedp.Void](ctx, cond, 20*time.Millisecond); err != nil {
 		t.Fatalf("waiting for %s (%s): %v%s", what, cond, err, diagnose(ctx))
 	}
+}
+
+// poll polls a JavaScript expression until it is truthy, for at most step, and
+// returns its value. A navigation in between (a click that opens another page)
+// restarts the poll in the new page.
+func poll[T any](ctx context.Context, expr string, every time.Duration) (T, error) {
+	deadline := time.Now().Add(step)
+	for {
+		v, err := chromedp.Run(ctx, chromedp.Poll[T](expr, chromedp.WithPollingTimeout(time.Until(deadline)), chromedp.WithPollingInterval(every)))
+		if err == nil || time.Now().After(deadline) || !isNavigation(err) {
+			return v, err
+		}
+	}
+}
+
+func isNavigation(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "navigated or closed") || strings.Contains(s, "context was destroyed") || strings.Contains(s, "Cannot find context")
 }
 
 // diagnose describes the page, for failure messages.

@@ -141,7 +141,9 @@ func TestHostileLogs(t *testing.T) {
 		t.Fatalf("filtered on userAgent %q, got a row with %q", agent, got)
 	}
 	press(t, ctx, "\u001b")
-	do(t, ctx, "close the details", chromedp.Click(`.details-close`))
+	if !eval[bool](t, ctx, `document.querySelector('.details').hidden`) {
+		t.Fatalf("the record details stay open on a result that is gone")
+	}
 
 	// The chart: one series per payload user; its description (legend names) and
 	// its tooltip hold the payloads as text.
@@ -153,10 +155,10 @@ func TestHostileLogs(t *testing.T) {
 		}
 	}
 	// Hover along the plot until the tooltip shows the minute with events.
-	box := eval[[]float64](t, ctx, `(() => { const r = `+cell(1)+`.querySelector('.chart').getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()`)
+	box := eval[[]float64](t, ctx, `(() => { const c = `+cell(1)+`.querySelector('.chart'); c.scrollIntoView({block: 'center'}); const r = c.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()`)
 	var names []string
 	for x := box[0] + 40; x < box[0]+box[2]-20 && len(names) == 0; x += 8 {
-		do(t, ctx, "hover over the chart", chromedp.MouseEvent(input.MouseMoved, x, box[1]+box[3]/2))
+		do(t, ctx, "hover over the chart", chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x, box[1]+box[3]/2))
 		names = eval[[]string](t, ctx, `[...document.querySelectorAll('.chart-tip')].filter((e) => e.isConnected).flatMap((e) => [...e.querySelectorAll('.chart-tip-name')].map((n) => n.textContent))`)
 	}
 	if len(names) != len(payloads) {

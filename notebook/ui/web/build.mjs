@@ -54,6 +54,7 @@ const index = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="csp-nonce" content="__CSP_NONCE__">
 <title>trailbook</title>
 <link rel="icon" href="/assets/${icon}" type="image/svg+xml">
 <link rel="stylesheet" href="${asset(style)}">

@@ -35,7 +35,7 @@ export async function openBrowser(app, dir = '') {
   }
   clear(app).append(
     el('header', { class: 'topbar' }, crumbs, el('span', { class: 'spacer' }),
-      button('New notebook', '+', create, { class: 'btn primary new-notebook', showLabel: true }),
+      button('New notebook', '+', create, { class: 'btn primary new-notebook', text: 'New notebook' }),
       button('Light or dark theme', '◐', () => theme.toggle(), { class: 'btn theme-toggle' }),
       button('Keyboard shortcuts (?)', '?', () => showHelp(), { class: 'btn help-btn' })),
     el('main', { class: 'browser' }, el('h1', {}, dir ? dir : 'Notebooks'), table));
@@ -56,7 +56,7 @@ export async function openBrowser(app, dir = '') {
 
 function row(item, reload) {
   const href = item.type === 'directory' ? '/?dir=' + encodeURIComponent(item.path) : '/notebooks/' + encodePath(item.path);
-  const link = el('a', { href, class: `nb-link ${item.type}` }, item.type === 'directory' ? `📁 ${item.name}` : item.name);
+  const link = el('a', { href, class: `nb-link ${item.type}` }, item.type === 'directory' ? `${item.name}/` : item.name);
   const nameCell = el('td', { class: 'name' }, link);
   const rename = () => {
     const input = el('input', { type: 'text', class: 'rename-input', 'aria-label': 'New name', value: item.name });
@@ -101,5 +101,5 @@ function row(item, reload) {
     el('td', { class: 'modified' }, when(item.last_modified)),
     el('td', { class: 'actions' },
       button(`Rename ${item.name}`, '✎', rename, { class: 'btn rename' }),
-      button(`Delete ${item.name}`, '🗑', remove, { class: 'btn delete' })));
+      button(`Delete ${item.name}`, '✕', remove, { class: 'btn delete' })));
 }

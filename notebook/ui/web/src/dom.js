@@ -66,10 +66,14 @@ export function icon(symbol) {
   return el('span', { class: 'icon', 'aria-hidden': 'true' }, symbol);
 }
 
-/** button makes a toolbar button with a label for screen readers and a tooltip. */
+/**
+ * button makes a toolbar button: label is its tooltip and its name for screen
+ * readers; symbol and props.text (a short visible label) are what it shows.
+ */
 export function button(label, symbol, onClick, props = {}) {
-  return el('button', { type: 'button', class: 'btn', title: label, 'aria-label': label, on: { click: onClick }, ...props },
-    symbol ? icon(symbol) : null, props.showLabel ? el('span', { class: 'label' }, label) : null);
+  const { text, ...attrs } = props;
+  return el('button', { type: 'button', class: 'btn', title: label, 'aria-label': label, on: { click: onClick }, ...attrs },
+    symbol ? icon(symbol) : null, text ? el('span', { class: 'label' }, text) : null);
 }
 
 /** toast shows a short message at the bottom of the page, with an optional action. */

@@ -35,6 +35,7 @@ async function start() {
       await openBrowser(app, new URLSearchParams(location.search).get('dir') || '');
     }
     document.body.dataset.ready = 'true';
+    performance.mark('trailbook-ready');
   } catch (err) {
     fail(app, err);
     document.body.dataset.ready = 'error';

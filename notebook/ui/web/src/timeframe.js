@@ -86,6 +86,6 @@ export function picker(initial, onChange) {
     set({ from: f, to: t });
   });
   show();
-  const node = el('div', { class: 'timeframe' }, el('span', { class: 'tf-icon', 'aria-hidden': 'true' }, '🕑'), select, form);
+  const node = el('div', { class: 'timeframe' }, select, form);
   return { node, get: () => current, set: (tf) => { current = normalize(tf); show(); } };
 }

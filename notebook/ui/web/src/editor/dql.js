@@ -6,7 +6,7 @@ import { StreamLanguage } from '@codemirror/language';
 /** COMMANDS are the DQL commands trailbook runs (spec/dql.md §6–9). */
 export const COMMANDS = new Set([
   'fetch', 'data', 'filter', 'filterOut', 'search', 'fields', 'fieldsAdd', 'fieldsKeep', 'fieldsRemove',
-  'fieldsRename', 'parse', 'sort', 'limit', 'dedup', 'expand', 'append', 'join', 'joinNested', 'lookup',
+  'fieldsRename', 'fieldsFlatten', 'parse', 'sort', 'limit', 'dedup', 'expand', 'append', 'join', 'joinNested', 'lookup',
   'fieldsSummary', 'summarize', 'makeTimeseries',
 ]);
 

@@ -6,7 +6,7 @@ import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView, drawSelection, highlightSpecialChars, keymap, lineNumbers, placeholder } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { StreamLanguage, bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import { autocompletion, closeBrackets, closeBracketsKeymap, closeCompletion, completionKeymap } from '@codemirror/autocomplete';
 import { setDiagnostics } from '@codemirror/lint';
 import { javascript } from '@codemirror/legacy-modes/mode/javascript';
 import { markdown } from './markdown.js';
@@ -50,13 +50,18 @@ export function languageOf(source, cellType) {
 
 const languages = { dql, js, markdown };
 
+// CodeMirror writes its base styles into one <style> element, which the page's
+// Content-Security-Policy admits only with the nonce the server put in the page.
+const nonce = document.querySelector('meta[name="csp-nonce"]')?.content || '';
+
 // Completion item types: the kernel's match types → CodeMirror's icons.
 const completionType = { command: 'keyword', function: 'function', parameter: 'property', field: 'variable', keyword: 'keyword' };
 
 function kernelCompletions(complete) {
   return async (ctx) => {
-    const word = ctx.matchBefore(/[\w.[\]`]*$/);
-    if (!ctx.explicit && (!word || word.from === word.to)) return null;
+    // Typing offers completions once a name starts (not after digits or spaces);
+    // Ctrl+Space asks anywhere.
+    if (!ctx.explicit && !ctx.matchBefore(/[A-Za-z_`][\w.[\]`]*$/)) return null;
     const code = ctx.state.doc.toString();
     const reply = await complete(code, codePoints(code, ctx.pos));
     if (!reply || reply.status !== 'ok' || ctx.aborted) return null;
@@ -85,10 +90,15 @@ function kernelCompletions(complete) {
 export function createEditor(parent, opts) {
   const language = new Compartment();
   let lang = languageOf(opts.doc, opts.cellType);
+  const run = (mode) => (view) => {
+    closeCompletion(view);
+    opts.onRun(mode);
+    return true;
+  };
   const runKeys = keymap.of([
-    { key: 'Shift-Enter', run: () => { opts.onRun('advance'); return true; } },
-    { key: 'Mod-Enter', run: () => { opts.onRun('stay'); return true; } },
-    { key: 'Alt-Enter', run: () => { opts.onRun('insert'); return true; } },
+    { key: 'Shift-Enter', run: run('advance') },
+    { key: 'Mod-Enter', run: run('stay') },
+    { key: 'Alt-Enter', run: run('insert') },
     { key: 'Escape', run: () => { opts.onEscape(); return true; } },
   ]);
   const view = new EditorView({
@@ -97,6 +107,7 @@ export function createEditor(parent, opts) {
       doc: opts.doc,
       extensions: [
         runKeys,
+        EditorView.cspNonce.of(nonce),
         lineNumbers(),
         highlightSpecialChars(),
         history(),

@@ -54,7 +54,7 @@ export class CellView {
       button('Move up (Alt+↑)', '↑', () => this.page.move(this, -1), { class: 'btn move-up' }),
       button('Move down (Alt+↓)', '↓', () => this.page.move(this, 1), { class: 'btn move-down' }),
       this.collapseBtn,
-      button('Delete cell (D D)', '🗑', () => this.page.remove(this), { class: 'btn delete' }));
+      button('Delete cell (D D)', '✕', () => this.page.remove(this), { class: 'btn delete' }));
     this.editorBox = el('div', { class: 'cell-editor' });
     this.mdView = el('div', { class: 'md-view', title: 'Double-click to edit' });
     this.mdView.addEventListener('dblclick', () => this.edit());

@@ -62,16 +62,16 @@ export class NotebookPage {
       el('span', { class: 'crumb' }, '/'), this.nameBtn, this.saveState,
       el('span', { class: 'spacer' }),
       this.tf.node,
-      button('Run all cells', '⏵⏵', () => this.runAll(), { class: 'btn run-all', showLabel: true }),
-      button('Interrupt the kernel (I I)', '■', () => this.interrupt(), { class: 'btn interrupt', showLabel: true }),
+      button('Run all cells', '▶▶', () => this.runAll(), { class: 'btn run-all', text: 'Run all' }),
+      button('Interrupt the kernel (I I)', '■', () => this.interrupt(), { class: 'btn interrupt', text: 'Interrupt' }),
       button('Restart the kernel', '↻', () => this.restart(), { class: 'btn restart' }),
       this.kernelState,
       button('Light or dark theme', '◐', () => theme.toggle(), { class: 'btn theme-toggle' }),
       button('Keyboard shortcuts (?)', '?', () => showHelp(), { class: 'btn help-btn' }));
     this.cellsNode = el('main', { class: 'cells', 'aria-label': 'Cells' });
     const adders = el('div', { class: 'adders' },
-      button('Add a DQL cell', '+', () => this.insert(this.views.length, 'code', true), { class: 'btn add-code', showLabel: true }),
-      button('Add a Markdown cell', '+', () => this.insert(this.views.length, 'markdown', true), { class: 'btn add-md', showLabel: true }));
+      button('Add a DQL cell', '+', () => this.insert(this.views.length, 'code', true), { class: 'btn add-code', text: 'DQL' }),
+      button('Add a Markdown cell', '+', () => this.insert(this.views.length, 'markdown', true), { class: 'btn add-md', text: 'Markdown' }));
     clear(this.app).append(header, el('div', { class: 'notebook' }, this.cellsNode, adders));
     details();
   }

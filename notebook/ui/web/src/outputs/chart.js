@@ -6,12 +6,12 @@
 // the option can become HTML, a formatter template or a function.
 import * as echarts from 'echarts/core';
 import { LineChart } from 'echarts/charts';
-import { DataZoomComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
+import { AriaComponent, DataZoomComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { el } from '../dom.js';
 import { localTime } from '../format.js';
 
-echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, TitleComponent, DataZoomComponent, CanvasRenderer]);
+echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, TitleComponent, DataZoomComponent, AriaComponent, CanvasRenderer]);
 
 const str = (v) => (typeof v === 'string' ? v : v == null ? '' : String(v));
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -43,6 +43,9 @@ export function safeOption(src) {
     yAxis: { type: 'value', name: str(src?.yAxis?.name) || undefined },
     dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
     tooltip: { trigger: 'axis', confine: true, renderMode: 'html', formatter: tooltip },
+    // A text description of the chart (series names included) for screen readers,
+    // set as the container's aria-label: an attribute, never markup.
+    aria: { enabled: true, decal: { show: false } },
     series,
   };
 }
@@ -67,7 +70,7 @@ function tooltip(params) {
 export class Chart {
   constructor(option, theme) {
     this.option = safeOption(option);
-    this.node = el('div', { class: 'chart', role: 'img', 'aria-label': `line chart of ${this.option.series.length} series` });
+    this.node = el('div', { class: 'chart' });
     this.theme = theme;
     // ECharts measures its container: draw once the node is in the page.
     this.observer = new ResizeObserver(() => {

@@ -20,14 +20,14 @@ export class RecordDetails {
     this.tree = new JsonTree((action, node) => this.act(action, node));
     this.position = el('span', { class: 'details-pos', 'aria-live': 'polite' });
     this.titleNode = el('span', { class: 'details-title' });
-    this.prev = button('Previous record (PageUp)', '‹', () => this.step(-1), { class: 'btn details-prev', showLabel: true });
-    this.next = button('Next record (PageDown)', '›', () => this.step(1), { class: 'btn details-next', showLabel: true });
+    this.prev = button('Previous record (PageUp)', '‹', () => this.step(-1), { class: 'btn details-prev', text: 'Previous' });
+    this.next = button('Next record (PageDown)', '›', () => this.step(1), { class: 'btn details-next', text: 'Next' });
     this.node = el('aside', { class: 'details', role: 'dialog', 'aria-label': 'Record details', hidden: true },
       el('header', { class: 'details-head' },
         el('h2', {}, 'Record details'), this.titleNode, this.position,
         el('span', { class: 'spacer' }),
         this.prev, this.next,
-        button('Copy record as JSON', '⧉', () => this.copyRecord(), { class: 'btn details-copy' }),
+        button('Copy record as JSON', null, () => this.copyRecord(), { class: 'btn details-copy', text: 'Copy' }),
         button('Close (Esc)', '✕', () => this.close(), { class: 'btn details-close' })),
       el('div', { class: 'details-body' }, this.tree.node));
     this.node.addEventListener('keydown', (ev) => this.onKey(ev));

@@ -210,7 +210,14 @@ export class ResultTable {
     return this.recs[ri];
   }
 
-  async toggleSort(col) {
+  /** toggleSort cycles a column through ascending, descending and unsorted. */
+  toggleSort(col) {
+    // One at a time: a sort may first load the whole result.
+    this.sorting = (this.sorting || Promise.resolve()).then(() => this.sortBy(col));
+    return this.sorting;
+  }
+
+  async sortBy(col) {
     const cur = this.sort?.col === col ? this.sort.dir : 0;
     const dir = cur === 0 ? 1 : cur === 1 ? -1 : 0;
     if (dir !== 0 && this.recs.length < this.available) {
@@ -281,7 +288,13 @@ export class ResultTable {
     } else {
       this.scroller.scrollTop = (this.selected / this.available) * MAX_SCROLL_PX;
     }
-    this.draw();
+    // Mark the rows in place: rebuilding them between the two clicks of a
+    // double-click would lose the double-click. A scroll redraws by itself.
+    for (const r of this.body.children) {
+      const on = Number(r.dataset.index) === this.selected;
+      r.classList.toggle('selected', on);
+      r.setAttribute('aria-selected', String(on));
+    }
   }
 
   /** moveTo selects i and, when the details panel shows this table, its record. */
