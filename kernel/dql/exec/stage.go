@@ -9,8 +9,13 @@ import (
 )
 
 // batchFunc transforms one batch: filter, parse, fieldsAdd… It may reuse the batch's
-// slice and change its records.
-type batchFunc func(batch []*value.Record) []*value.Record
+// slice and change its records. It checks ctx every checkEvery records, because
+// per-record work can be expensive (levenshteinDistance on long strings) and an
+// interrupt must land within a second; a cancelled call returns nil.
+type batchFunc func(ctx context.Context, batch []*value.Record) []*value.Record
+
+// checkEvery is how many records a batch function handles between looks at ctx.
+const checkEvery = 64
 
 // stateless reports whether a step transforms each record on its own, so that a run
 // of such steps can process batches independently.
@@ -30,21 +35,24 @@ func chainFunc(steps []plan.Step, cx *plan.Ctx) batchFunc {
 	for i, s := range steps {
 		fns[i] = stepFunc(s, cx)
 	}
-	return func(b []*value.Record) []*value.Record {
+	return func(ctx context.Context, b []*value.Record) []*value.Record {
 		for _, f := range fns {
 			if len(b) == 0 {
 				return b
 			}
-			b = f(b)
+			b = f(ctx, b)
 		}
 		return b
 	}
 }
 
 func filterFunc(cond plan.Eval, cx *plan.Ctx, out bool) batchFunc {
-	return func(b []*value.Record) []*value.Record {
+	return func(ctx context.Context, b []*value.Record) []*value.Record {
 		kept := b[:0]
-		for _, r := range b {
+		for i, r := range b {
+			if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
+				return nil
+			}
 			if cond(cx, r).IsTrue() != out {
 				kept = append(kept, r)
 			}
@@ -54,8 +62,11 @@ func filterFunc(cond plan.Eval, cx *plan.Ctx, out bool) batchFunc {
 }
 
 func mapFunc(f func(*value.Record) *value.Record) batchFunc {
-	return func(b []*value.Record) []*value.Record {
+	return func(ctx context.Context, b []*value.Record) []*value.Record {
 		for i, r := range b {
+			if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
+				return nil
+			}
 			b[i] = f(r)
 		}
 		return b
@@ -95,8 +106,11 @@ func (o *chainOp) Next(ctx context.Context) ([]*value.Record, error) {
 			return nil, err
 		}
 		// The input may reuse its slice on the next call; filters write into it.
-		if out := o.f(batch); len(out) > 0 {
+		if out := o.f(ctx, batch); len(out) > 0 {
 			return out, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 	}
 }
@@ -168,7 +182,7 @@ func (o *parallelOp) start(ctx context.Context) {
 		go func(f batchFunc) {
 			defer o.wg.Done()
 			for j := range jobs {
-				j.batch = f(j.batch)
+				j.batch = f(ctx, j.batch)
 				select {
 				case o.results <- j:
 				case <-ctx.Done():
