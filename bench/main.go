@@ -54,7 +54,7 @@ func main() {
 	}
 	bin := filepath.Join(*work, "trailbook")
 	log.Printf("building trailbook")
-	run("go", "build", "-o", bin, "../cmd/trailbook")
+	run("go", "build", "-C", "..", "-o", bin, "./cmd/trailbook")
 
 	var r results
 	r.events = *events

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +15,8 @@ import (
 	"github.com/trailbook/trailbook/kernel/dql"
 	"github.com/trailbook/trailbook/kernel/dql/exec"
 	"github.com/trailbook/trailbook/kernel/dql/funcs"
+	"github.com/trailbook/trailbook/kernel/dql/plan"
+	"github.com/trailbook/trailbook/kernel/dql/value"
 	"github.com/trailbook/trailbook/renderers/export"
 	"github.com/trailbook/trailbook/renderers/table"
 )
@@ -47,6 +50,7 @@ type queryFlags struct {
 	noPush   bool
 	timeout  time.Duration
 	vl       string // --victorialogs
+	explain  bool
 }
 
 func (q *queryFlags) register(fs *flag.FlagSet) {
@@ -61,6 +65,7 @@ func (q *queryFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&q.noPush, "no-pushdown", false, "do not hand filters to the log source (for comparisons)")
 	fs.DurationVar(&q.timeout, "timeout", 0, "stop the query after this long (0: no limit)")
 	fs.StringVar(&q.vl, "victorialogs", defaultVictoriaLogs(), victoriaLogsUsage)
+	fs.BoolVar(&q.explain, "explain", false, "print on stderr what each fetch asks of the log source (the LogsQL sent to VictoriaLogs)")
 }
 
 func runQuery(args []string, stdout, stderr io.Writer) error {
@@ -100,15 +105,72 @@ func runQuery(args []string, stdout, stderr io.Writer) error {
 		ctx, cancel = context.WithTimeout(ctx, q.timeout)
 		defer cancel()
 	}
-	res, err := dql.Run(ctx, src, opt)
+	p, err := dql.Compile(src, opt)
 	if err != nil {
-		fmt.Fprintf(stderr, "error: %s\n", dql.Report(err))
-		return errReported
+		return reportQueryError(stderr, err, q.timeout)
 	}
-	for _, w := range res.Warnings {
+	for _, w := range exec.Warnings(p) {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
+	eopt := exec.Options{Source: opt.Source, NoPushdown: opt.NoPushdown}
+	if format == "jsonl" || format == "json" {
+		// Stream: the result never has to fit in memory.
+		if err := streamResult(ctx, stdout, format, p, eopt); err != nil {
+			return reportQueryError(stderr, err, q.timeout)
+		}
+		return nil
+	}
+	res, err := exec.Run(ctx, p, eopt)
+	if err != nil {
+		return reportQueryError(stderr, err, q.timeout)
+	}
 	return writeResult(stdout, format, res)
+}
+
+// reportQueryError prints a query's error as the CLI shows it and returns
+// errReported: query errors with line, column and caret, interrupts in words.
+func reportQueryError(stderr io.Writer, err error, timeout time.Duration) error {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		fmt.Fprintf(stderr, "error: the query did not finish within --timeout %s\n", timeout)
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "error: the query was interrupted")
+	default:
+		fmt.Fprintf(stderr, "error: %s\n", dql.Report(err))
+	}
+	return errReported
+}
+
+// resultWriter is a streaming encoder of records.
+type resultWriter interface {
+	Write([]*value.Record) error
+	Close() error
+}
+
+// streamResult runs p and writes its records as they come.
+func streamResult(ctx context.Context, w io.Writer, format string, p *plan.Plan, opt exec.Options) error {
+	it, err := exec.Open(ctx, p, opt)
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	var out resultWriter = export.NewJSONL(w)
+	if format == "json" {
+		out = export.NewGrail(w)
+	}
+	for {
+		batch, err := it.Next(ctx)
+		if err != nil {
+			out.Close()
+			return err
+		}
+		if batch == nil {
+			return out.Close()
+		}
+		if err := out.Write(batch); err != nil {
+			return err
+		}
+	}
 }
 
 // querySource returns the query text from the argument, -f FILE or stdin.
@@ -169,6 +231,9 @@ func (q *queryFlags) options(stderr io.Writer) (dql.Options, func(), error) {
 		return opt, nil, err
 	}
 	opt.Source = src
+	if q.explain {
+		opt.Source = explainSource{src, stderr}
+	}
 	return opt, cleanup, nil
 }
 

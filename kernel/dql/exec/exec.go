@@ -103,7 +103,7 @@ func Run(ctx context.Context, p *plan.Plan, opt Options) (*Result, error) {
 		return nil, err
 	}
 	defer it.Close()
-	res := &Result{Warnings: warnings(p)}
+	res := &Result{Warnings: Warnings(p)}
 	for {
 		batch, err := it.Next(ctx)
 		if err != nil {
@@ -116,7 +116,9 @@ func Run(ctx context.Context, p *plan.Plan, opt Options) (*Result, error) {
 	}
 }
 
-func warnings(p *plan.Plan) []string {
+// Warnings returns what a plan's commands warn about (ignored parameters), for
+// callers that stream with Open.
+func Warnings(p *plan.Plan) []string {
 	var out []string
 	for _, s := range p.Steps {
 		if f, ok := s.(*plan.FetchStep); ok {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+	"github.com/tidwall/pretty"
 )
 
 // FromGJSON converts a JSON value to a Value with the types of spec/dql.md §3: integer
@@ -125,6 +126,15 @@ func AppendRecordJSONL(dst []byte, r *Record) []byte { return appendRecordJSON(d
 func AppendRecordGrail(dst []byte, r *Record) []byte { return appendRecordJSON(dst, r, true) }
 
 func appendRecordJSON(dst []byte, r *Record, grail bool) []byte {
+	if r.raw != "" && !grail {
+		// A lazy record is already JSON whose values carry their DQL types; copying it
+		// is what makes `parse content, "JSON:event"` cheap to print. Events from
+		// pretty-printed files are compacted so that a record stays on one line.
+		if strings.ContainsAny(r.raw, "\n\r") {
+			return append(dst, pretty.Ugly([]byte(r.raw))...)
+		}
+		return append(dst, r.raw...)
+	}
 	dst = append(dst, '{')
 	first := true
 	r.Range(func(name string, v Value) bool {
