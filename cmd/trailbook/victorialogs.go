@@ -6,8 +6,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
+	"time"
 
 	"github.com/trailbook/trailbook/kernel/dql/exec"
+	"github.com/trailbook/trailbook/kernel/dql/value"
 	"github.com/trailbook/trailbook/kernel/store"
 	"github.com/trailbook/trailbook/kernel/store/victorialogs"
 )
@@ -61,4 +64,37 @@ func printIngestResult(stats store.IngestStats, stderr io.Writer) {
 		fmt.Fprintf(stderr, "warning: %s\n", p.String())
 	}
 	fmt.Fprintln(stderr, stats.SummaryLine())
+}
+
+// explainSource is --explain: it prints what each fetch asks of the Source, and for
+// VictoriaLogs the LogsQL query sent, before scanning.
+type explainSource struct {
+	exec.Source
+	w io.Writer
+}
+
+func (e explainSource) Scan(ctx context.Context, req exec.ScanRequest) (exec.Iterator, error) {
+	buckets := "every bucket"
+	if req.Buckets != nil {
+		buckets = fmt.Sprintf("buckets %q", req.Buckets)
+	}
+	fmt.Fprintf(e.w, "explain: fetch [%s, %s), %s, %d filters handed to the source:\n",
+		time.Unix(0, req.From).UTC().Format(time.RFC3339Nano), time.Unix(0, req.To).UTC().Format(time.RFC3339Nano), buckets, len(req.Filters))
+	for _, p := range req.Filters {
+		fmt.Fprintf(e.w, "explain:   %s %s %s\n", strings.Join(p.Path, "."), p.Op, formatValues(p.Values))
+	}
+	if _, ok := e.Source.(*victorialogs.Client); ok {
+		q, pushed := victorialogs.Explain(req)
+		fmt.Fprintf(e.w, "explain: LogsQL (%d of them pushed down): %s\n", pushed, q)
+	}
+	fmt.Fprintf(e.w, "explain: every command after fetch runs in trailbook, filters included\n")
+	return e.Source.Scan(ctx, req)
+}
+
+func formatValues(vs []value.Value) string {
+	var parts []string
+	for _, v := range vs {
+		parts = append(parts, string(value.AppendJSONL(nil, v)))
+	}
+	return strings.Join(parts, ", ")
 }
