@@ -261,7 +261,16 @@ func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Acti
 	t.Helper()
 	sctx, cancel := context.WithTimeout(ctx, step)
 	defer cancel()
-	if err := chromedp.Do(sctx, actions...); err != nil {
+	for {
+		err := chromedp.Do(sctx, actions...)
+		if err == nil {
+			return
+		}
+		// A virtualized table may redraw the row between finding it and clicking it:
+		// find it again, until the step's time is up.
+		if strings.Contains(err.Error(), "Could not find node with given id") && sctx.Err() == nil {
+			continue
+		}
 		t.Fatalf("%s: %v%s", what, err, diagnose(ctx))
 	}
 }
