@@ -2,8 +2,6 @@ package kernel
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/trailbook/trailbook/kernel/dql/funcs"
@@ -30,13 +28,13 @@ func (tf Timeframe) Resolve(now time.Time, loc *time.Location) (from, to time.Ti
 	}
 	to = now
 	if tf.To != "" {
-		if to, err = timePoint(tf.To, now, loc); err != nil {
+		if to, err = funcs.TimePoint(tf.To, now, loc); err != nil {
 			return from, to, fmt.Errorf("to: %w", err)
 		}
 	}
 	from = to.Add(-defaultSpan)
 	if tf.From != "" {
-		if from, err = timePoint(tf.From, now, loc); err != nil {
+		if from, err = funcs.TimePoint(tf.From, now, loc); err != nil {
 			return from, to, fmt.Errorf("from: %w", err)
 		}
 	}
@@ -44,39 +42,4 @@ func (tf Timeframe) Resolve(now time.Time, loc *time.Location) (from, to time.Ti
 		return from, to, fmt.Errorf("from %q is not before to %q", tf.From, tf.To)
 	}
 	return from, to, nil
-}
-
-// timePoint reads "now", a duration offset (-2h, -30min, -7d, +1h) or a timestamp.
-func timePoint(s string, now time.Time, loc *time.Location) (time.Time, error) {
-	t := strings.TrimSpace(s)
-	if t == "now" || t == "now()" {
-		return now, nil
-	}
-	if ns, ok := funcs.ParseTimestamp(t, loc); ok {
-		return time.Unix(0, ns).UTC(), nil
-	}
-	t = strings.TrimPrefix(strings.TrimPrefix(t, "now()"), "now")
-	sign := int64(1)
-	switch {
-	case strings.HasPrefix(t, "-"):
-		sign, t = -1, t[1:]
-	case strings.HasPrefix(t, "+"):
-		t = t[1:]
-	}
-	i := 0
-	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
-		i++
-	}
-	n, err := strconv.ParseInt(t[:i], 10, 64)
-	if err != nil || i == len(t) {
-		return time.Time{}, fmt.Errorf("cannot read %q as a duration (like -2h), \"now\" or a timestamp", s)
-	}
-	unit, cal, ok := funcs.ParseDurationUnit(t[i:])
-	if !ok {
-		return time.Time{}, fmt.Errorf("unknown time unit in %q", s)
-	}
-	if cal {
-		return time.Unix(0, funcs.AddCalendar(now.UnixNano(), sign*n, t[i], loc)).UTC(), nil
-	}
-	return now.Add(time.Duration(sign * n * unit)), nil
 }

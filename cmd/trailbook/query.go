@@ -8,8 +8,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/trailbook/trailbook/kernel/dql"
@@ -214,12 +212,12 @@ func (q *queryFlags) options(stderr io.Writer) (dql.Options, func(), error) {
 		from, to := now.Add(-2*time.Hour), now
 		var err error
 		if q.from != "" {
-			if from, err = timeFlag(q.from, now); err != nil {
+			if from, err = funcs.TimePoint(q.from, now, time.UTC); err != nil {
 				return opt, nil, usagef("--from: %v", err)
 			}
 		}
 		if q.to != "" {
-			if to, err = timeFlag(q.to, now); err != nil {
+			if to, err = funcs.TimePoint(q.to, now, time.UTC); err != nil {
 				return opt, nil, usagef("--to: %v", err)
 			}
 		}
@@ -235,36 +233,6 @@ func (q *queryFlags) options(stderr io.Writer) (dql.Options, func(), error) {
 		opt.Source = explainSource{src, stderr}
 	}
 	return opt, cleanup, nil
-}
-
-// timeFlag reads a DQL duration offset (-2h, -30min, -7d) or a timestamp.
-func timeFlag(s string, now time.Time) (time.Time, error) {
-	if ns, ok := funcs.ParseTimestamp(s, time.UTC); ok {
-		return time.Unix(0, ns).UTC(), nil
-	}
-	t := strings.TrimSpace(s)
-	sign := int64(1)
-	if strings.HasPrefix(t, "-") {
-		sign, t = -1, t[1:]
-	} else if strings.HasPrefix(t, "+") {
-		t = t[1:]
-	}
-	i := 0
-	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
-		i++
-	}
-	n, err := strconv.ParseInt(t[:i], 10, 64)
-	if err != nil || i == len(t) {
-		return time.Time{}, fmt.Errorf("cannot read %q as a duration (like -2h) or a timestamp", s)
-	}
-	unit, cal, ok := funcs.ParseDurationUnit(t[i:])
-	if !ok {
-		return time.Time{}, fmt.Errorf("unknown time unit in %q", s)
-	}
-	if cal {
-		return time.Unix(0, funcs.AddCalendar(now.UnixNano(), sign*n, t[i], time.UTC)).UTC(), nil
-	}
-	return now.Add(time.Duration(sign * n * unit)), nil
 }
 
 func isTerminal(f *os.File) bool {

@@ -1,6 +1,7 @@
 package funcs
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -377,4 +378,41 @@ func floorDiv(a, b int64) int64 {
 		q--
 	}
 	return q
+}
+
+// TimePoint reads a point in time as settings and flags give it: "now", a timestamp
+// (spec/dql.md §11.2, missing zone → loc), or an offset from now such as -2h, -30min,
+// now-7d (calendar units too).
+func TimePoint(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	t := strings.TrimSpace(s)
+	if t == "now" || t == "now()" {
+		return now, nil
+	}
+	if ns, ok := ParseTimestamp(t, loc); ok {
+		return time.Unix(0, ns).UTC(), nil
+	}
+	t = strings.TrimPrefix(strings.TrimPrefix(t, "now()"), "now")
+	sign := int64(1)
+	switch {
+	case strings.HasPrefix(t, "-"):
+		sign, t = -1, t[1:]
+	case strings.HasPrefix(t, "+"):
+		t = t[1:]
+	}
+	i := 0
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	n, err := strconv.ParseInt(t[:i], 10, 64)
+	if err != nil || i == len(t) {
+		return time.Time{}, fmt.Errorf("cannot read %q as a duration (like -2h), \"now\" or a timestamp", s)
+	}
+	unit, cal, ok := ParseDurationUnit(t[i:])
+	if !ok {
+		return time.Time{}, fmt.Errorf("unknown time unit in %q", s)
+	}
+	if cal {
+		return time.Unix(0, AddCalendar(now.UnixNano(), sign*n, t[i], loc)).UTC(), nil
+	}
+	return now.Add(time.Duration(sign * n * unit)), nil
 }
