@@ -158,6 +158,14 @@ func (sp *scanPlan) add(f exec.Predicate) bool {
 		if col < 0 {
 			return false
 		}
+		// isNull on an event member is left to the executor: `parse content,
+		// "JSON:event"` fails on events longer than the JSON matcher's limit (128,000
+		// bytes by default), whose members then all read null although the column holds
+		// their values. Every other pushed comparison is false on null, so a column's
+		// "yes" for such an event only lets through a row the executor drops.
+		if f.Path[0] == exec.FieldContent && f.Op == exec.OpIsNull {
+			return false
+		}
 		p.kind, p.col = predColumn, col
 	}
 	sp.preds = append(sp.preds, p)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -14,6 +15,7 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
+	"github.com/trailbook/trailbook/kernel/dql"
 	"github.com/trailbook/trailbook/kernel/dql/dqltest"
 	"github.com/trailbook/trailbook/kernel/store"
 )
@@ -97,5 +99,32 @@ func TestTutorialOverS3(t *testing.T) {
 			}
 			dqltest.TutorialCheck(t, st, folder)
 		})
+	}
+}
+
+// TestPushdownLargeEvent: an event longer than the JSON matcher's limit parses to
+// nothing, so isNull of its members is true; the store's columns must not say
+// otherwise (regression: edge-cases/07-large-requestParameters.ndjson).
+func TestPushdownLargeEvent(t *testing.T) {
+	shared := dqltest.SharedDir(t)
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Ingest(context.Background(), []string{filepath.Join(shared, "data", "cloudtrail", "edge-cases", "logs")}, store.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	q := `fetch logs, from: "2000-01-01T00:00:00Z" | parse content, "JSON:event" | filter isNull(event[eventName]) | summarize count()`
+	for _, noPush := range []bool{false, true} {
+		opt := dql.Options{Source: st, NoPushdown: noPush}
+		opt.Now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		res, err := dql.Run(context.Background(), q, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := res.Records[0].Lookup("count()").Long(); n != 1 {
+			t.Fatalf("pushdown off = %v: %d events with a null eventName, want 1 (the 220 KB event)", noPush, n)
+		}
 	}
 }
