@@ -14,12 +14,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -37,12 +36,17 @@ func main() {
 	work := flag.String("dir", "", "work `DIR` (default a temporary directory, removed at the end)")
 	runs := flag.Int("runs", 3, "runs per query and mode; the median is reported")
 	tutorial := flag.String("tutorial", "../shared/tutorial", "tutorial query `DIR`")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the VictoriaLogs ingest to `FILE`")
 	flag.Parse()
+	profile = *cpuprofile
 	if err := bench(*events, *out, *work, *runs, *tutorial); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}
 }
+
+// profile is the -cpuprofile file.
+var profile string
 
 func bench(n int, out, work string, runs int, tutorialDir string) error {
 	if work == "" {
@@ -79,28 +83,32 @@ func bench(n int, out, work string, runs int, tutorialDir string) error {
 		return err
 	}
 	defer c.Close()
-	// A counting proxy in front of the cluster measures the bytes it sends.
+	// The client counts the bytes of every answer: what the cluster sends.
 	var sent atomic.Int64
-	target, _ := url.Parse(c.URL)
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.ModifyResponse = func(r *http.Response) error {
-		r.Body = &countingBody{r.Body, &sent}
-		return nil
-	}
-	ps := httptest.NewServer(proxy)
-	defer ps.Close()
-	cl, err := victorialogs.New(ps.URL)
+	cl, err := victorialogs.New(c.URL)
 	if err != nil {
 		return err
 	}
+	cl.HTTP = &http.Client{Transport: countingTransport{cl.HTTP.Transport, &sent}}
 
 	logf("ingesting into VictoriaLogs")
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
 	vst, err := cl.Ingest(context.Background(), []string{input}, victorialogs.IngestOptions{Bucket: "my_aws_bucket"})
 	if err != nil {
 		return fmt.Errorf("ingest into VictoriaLogs: %w", err)
 	}
 	vlIngest := time.Since(start)
+	pprof.StopCPUProfile()
 	logf("  %s", vst.SummaryLine())
 
 	logf("ingesting into the embedded store")
@@ -160,7 +168,7 @@ func bench(n int, out, work string, runs int, tutorialDir string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(&rep, "| `%s` | %s | %.0f |\n", q, d.Round(time.Millisecond), float64(n)/d.Seconds())
+		fmt.Fprintf(&rep, "| `%s` | %s | %.0f |\n", strings.ReplaceAll(q, "|", "\\|"), d.Round(time.Millisecond), float64(n)/d.Seconds())
 	}
 
 	fmt.Fprintf(&rep, "\n## Tutorial queries\n\nMedian of %d runs. \"bytes\" is what the cluster sent to trailbook.\n\n", runs)
@@ -210,11 +218,50 @@ func bench(n int, out, work string, runs int, tutorialDir string) error {
 			modes[0].d.Round(time.Millisecond), mib(modes[0].bytes), modes[1].d.Round(time.Millisecond), mib(modes[1].bytes),
 			ratio, modes[2].d.Round(time.Millisecond))
 	}
+	// What aggregation pushdown would send: the LogsQL stats queries that compute
+	// the aggregating tutorial queries in the cluster (see docs/scale.md).
+	fmt.Fprintf(&rep, "\n## Aggregation pushdown (proposal): bytes of the equivalent LogsQL stats queries\n\n")
+	fmt.Fprintf(&rep, "| query | LogsQL | rows | time | bytes |\n|---|---|---:|---:|---:|\n")
+	base := dayRange + `"dt.system.bucket":="my_aws_bucket" `
+	logins := `"eventSource":="signin.amazonaws.com" "eventName":="ConsoleLogin" "responseElements.ConsoleLogin":="Failure"`
+	for _, x := range [][2]string{
+		{"10/11", base + logins + ` | stats by ("sourceIPAddress", "errorMessage", "awsRegion", "userIdentity.arn", "additionalEventData.MFAUsed") count() n`},
+		{"20", base + `"errorCode":in("AccessDenied", "UnauthorizedOperation") | stats by (_time:15m, "eventName") count() n`},
+		{"21", base + `"errorCode":in("AccessDenied", "UnauthorizedOperation") | stats by (_time:15m, "userIdentity.arn", "eventName") count() n`},
+		{"30", base + `"errorCode":="Client.RequestLimitExceeded" | stats by (_time:15m, "eventName") count() n`},
+	} {
+		rows, bytes, d, err := statsQuery(c.URL, x[1], runs)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&rep, "| %s | `%s` | %d | %s | %s |\n", x[0], strings.ReplaceAll(x[1], "|", "\\|"), rows, d.Round(time.Millisecond), mib(bytes))
+	}
 	if out == "" {
 		_, err = os.Stdout.WriteString(rep.String())
 		return err
 	}
 	return os.WriteFile(out, []byte(rep.String()), 0o644)
+}
+
+// statsQuery runs a LogsQL query directly and returns its rows, bytes and median time.
+func statsQuery(base, q string, runs int) (rows int, bytes int64, d time.Duration, err error) {
+	var ds []time.Duration
+	for range runs {
+		start := time.Now()
+		resp, err := http.PostForm(base+"/select/logsql/query", url.Values{"query": {q}})
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return 0, 0, 0, fmt.Errorf("%s: %s", q, body)
+		}
+		ds = append(ds, time.Since(start))
+		rows, bytes = strings.Count(string(body), "\n"), int64(len(body))
+	}
+	slices.Sort(ds)
+	return rows, bytes, ds[len(ds)/2], nil
 }
 
 // timeLogsQL runs a LogsQL query directly and returns the median time.
@@ -235,6 +282,20 @@ func timeLogsQL(base, q string, runs int) (time.Duration, error) {
 	}
 	slices.Sort(ds)
 	return ds[len(ds)/2], nil
+}
+
+// countingTransport counts the bytes of the response bodies.
+type countingTransport struct {
+	http.RoundTripper
+	n *atomic.Int64
+}
+
+func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.RoundTripper.RoundTrip(r)
+	if err == nil {
+		resp.Body = &countingBody{resp.Body, t.n}
+	}
+	return resp, err
 }
 
 type countingBody struct {

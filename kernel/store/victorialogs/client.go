@@ -57,7 +57,10 @@ func (e *Error) Is(target error) bool { return target == ErrUnavailable && e.una
 // slow cluster delays only the queries that wait for it.
 type Client struct {
 	base string
-	http *http.Client
+	// HTTP sends the requests. New sets a client whose connections time out after
+	// dialTimeout and whose answers have no timeout (the caller's context ends them);
+	// replace it before first use for TLS settings, authentication or measurements.
+	HTTP *http.Client
 	// AccountID and ProjectID select the VictoriaLogs tenant; "" means 0.
 	AccountID, ProjectID string
 }
@@ -82,7 +85,7 @@ func New(rawURL string) (*Client, error) {
 	// Answers are JSON lines that compress well, but on the networks clusters run on
 	// decompressing costs more than it saves; VictoriaLogs compresses between its nodes.
 	tr.DisableCompression = true
-	return &Client{base: strings.TrimRight(u.String(), "/"), http: &http.Client{Transport: tr}}, nil
+	return &Client{base: strings.TrimRight(u.String(), "/"), HTTP: &http.Client{Transport: tr}}, nil
 }
 
 // URL returns the node's base URL.
@@ -109,7 +112,7 @@ func (c *Client) post(ctx context.Context, path string, form url.Values, content
 	if c.ProjectID != "" {
 		req.Header.Set("ProjectID", c.ProjectID)
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

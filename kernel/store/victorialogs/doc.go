@@ -17,6 +17,7 @@
 //	trailbook.key      the event's identity (SHA-256 of account and text, as the store)
 //	trailbook.batch    the ingest batch that wrote it, for checking what was stored
 //	trailbook.partial  "1" when the flattened fields below are incomplete
+//	trailbook.nonstring the flattened members whose value is not a non-empty string
 //	eventName, userIdentity.arn, requestParameters.bucketName, …
 //	                   the event's members flattened with dots, as VictoriaLogs does
 //

@@ -1,6 +1,7 @@
 package victorialogs
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,8 @@ const (
 	fieldKey     = "trailbook.key"
 	fieldBatch   = "trailbook.batch"
 	fieldPartial = "trailbook.partial"
+	// fieldNonString lists the flattened members that are not non-empty strings.
+	fieldNonString = "trailbook.nonstring"
 )
 
 // streamFields are the entry's stream fields, in the order of _stream_fields.
@@ -80,6 +83,7 @@ func flatKey(k string) bool {
 // flattener appends the flattened members of one event to a JSON line.
 type flattener struct {
 	dst     []byte
+	nonstr  []byte // names of members whose value is not a non-empty string
 	fields  int
 	bytes   int
 	partial bool
@@ -92,9 +96,20 @@ type flattener struct {
 // VictoriaLogs stores no empty values. Within an object the first of several members
 // with one name wins, as value.Record.Get does. It reports whether some member was
 // left out for a limit (the event is then partial).
+//
+// It also appends trailbook.nonstring, the space-separated names of the flattened
+// members whose value is not a non-empty string (numbers, booleans, nulls, empty
+// strings, arrays). In VictoriaLogs every value is a string, and "" is no value: this
+// field tells the entries where a stored field means what DQL sees from those where
+// it does not, which aggregation pushdown needs to group exactly (see README.md).
 func flatten(dst []byte, raw []byte) ([]byte, bool) {
 	f := flattener{dst: dst}
 	f.object(gjson.ParseBytes(raw), 0)
+	if len(f.nonstr) > maxFlatValue {
+		f.partial = true
+	} else if len(f.nonstr) > 0 {
+		f.dst = appendField(f.dst, fieldNonString, string(f.nonstr))
+	}
 	return f.dst, f.partial
 }
 
@@ -103,16 +118,13 @@ func (f *flattener) object(obj gjson.Result, depth int) {
 		f.partial = true
 		return
 	}
-	var seen map[string]bool
+	var seen []string // keys met in this object: objects are small, a slice beats a map
 	obj.ForEach(func(k, v gjson.Result) bool {
 		key := k.Str
-		if seen[key] {
+		if slices.Contains(seen, key) {
 			return true
 		}
-		if seen == nil {
-			seen = map[string]bool{}
-		}
-		seen[key] = true
+		seen = append(seen, key)
 		f.path = append(f.path, key)
 		defer func() { f.path = f.path[:len(f.path)-1] }()
 		name, ok := flatName(f.path)
@@ -139,6 +151,12 @@ func (f *flattener) object(obj gjson.Result, depth int) {
 			}
 			val = v.Raw
 		}
+		if v.Type != gjson.String || val == "" {
+			if len(f.nonstr) > 0 {
+				f.nonstr = append(f.nonstr, ' ')
+			}
+			f.nonstr = append(f.nonstr, name...)
+		}
 		if val == "" {
 			return true
 		}
@@ -159,7 +177,7 @@ func (f *flattener) object(obj gjson.Result, depth int) {
 // appendJSONString appends s as a JSON string. Only the quote, the backslash and
 // control characters are escaped; every other byte, invalid UTF-8 included, is
 // copied, so that VictoriaLogs stores and returns s byte for byte.
-func appendJSONString(dst []byte, s string) []byte {
+func appendJSONString[T ~string | ~[]byte](dst []byte, s T) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0

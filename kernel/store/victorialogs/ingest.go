@@ -198,7 +198,7 @@ func (c *Client) Ingest(ctx context.Context, paths []string, opt IngestOptions) 
 		}
 		return ctx.Err()
 	})
-	if rerr == nil || !in.failed() {
+	if rerr == nil {
 		submit()
 	}
 	close(work)
@@ -301,7 +301,8 @@ func (b *batch) prepare(bucket string) {
 		line := make([]byte, 0, 2*len(ev.Raw)+len(flat)+256)
 		line = append(line, `{"_time":`...)
 		line = appendJSONString(line, formatTime(ts))
-		line = appendField(line, fieldMsg, string(ev.Raw))
+		line = appendJSONString(append(line, ','), fieldMsg)
+		line = appendJSONString(append(line, ':'), ev.Raw) // never empty: an event is an object
 		line = appendField(line, exec.FieldBucket, bucket)
 		line = appendField(line, exec.FieldAccount, account)
 		line = appendField(line, exec.FieldRegion, region)
@@ -337,7 +338,6 @@ type ingester struct {
 	inflight map[[keySize]byte]struct{}
 
 	badTime   atomic.Int64
-	read      atomic.Int64
 	newEvents atomic.Int64
 	batches   atomic.Int64
 }
@@ -377,7 +377,6 @@ func (in *ingester) send(ctx context.Context, b *batch) error {
 		in.bad = append(in.bad, b.bad[:min(len(b.bad), cloudtrail.MaxProblems-len(in.bad))]...)
 		in.mu.Unlock()
 	}
-	in.read.Add(int64(len(b.ents)))
 	// Drop what this ingest sent already, then what the cluster holds.
 	fresh := b.ents[:0]
 	in.mu.Lock()

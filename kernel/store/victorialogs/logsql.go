@@ -44,10 +44,12 @@ type scanQuery struct {
 func translate(req exec.ScanRequest) scanQuery {
 	q := scanQuery{from: req.From, to: req.To}
 	if req.Buckets != nil {
-		if f, ok := bucketFilter(req.Buckets); ok {
-			q.filters = append(q.filters, f)
-		} else {
+		f, ok := bucketFilter(req.Buckets)
+		switch {
+		case !ok:
 			q.empty = true
+		case f != "":
+			q.filters = append(q.filters, f)
 		}
 	}
 	for _, p := range req.Filters {

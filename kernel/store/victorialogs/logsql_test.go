@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/trailbook/trailbook/kernel/dql/exec"
 	"github.com/trailbook/trailbook/kernel/dql/value"
 )
@@ -38,6 +40,7 @@ func TestTranslate(t *testing.T) {
 	f([]string{"my_aws_bucket", "prod-*"}, nil,
 		`… AND ("dt.system.bucket":in("my_aws_bucket") OR "dt.system.bucket":~"^(?s:prod-.*)$" OR "trailbook.partial":="1")`)
 	f([]string{}, nil, "(nothing can match: no query is sent)")
+	f([]string{"my_aws_bucket", "bad\xff"}, nil, "…") // not UTF-8: every bucket, checked by the iterator
 	f([]string{`a"b*c.d`}, nil, `… AND ("dt.system.bucket":~"^(?s:a\"b.*c\\.d)$" OR "trailbook.partial":="1")`)
 	// Hostile literals stay inside their quotes.
 	f(nil, []exec.Predicate{p(exec.OpEq, str(`x" OR *) | delete`), "content", "eventName")},
@@ -88,7 +91,7 @@ func TestFlatten(t *testing.T) {
 		}
 	}
 	f(`{"eventName":"GetObject","userIdentity":{"arn":"a\"b","type":""},"n":1.50,"ok":true,"x":null,"arr":[1, 2]}`,
-		`,"eventName":"GetObject","userIdentity.arn":"a\"b","n":"1.50","ok":"true","arr":"[1, 2]"`, false)
+		`,"eventName":"GetObject","userIdentity.arn":"a\"b","n":"1.50","ok":"true","arr":"[1, 2]","trailbook.nonstring":"userIdentity.type n ok x arr"`, false)
 	f(`{"e":"first","e":"second","a.b":"dotted","a":{"b":"nested"},"":"empty","aws":{"region":"x"},"_time":"t","loglevel":"l"}`,
 		`,"e":"first","a.b":"nested"`, false)
 	f(`{"d":`+strings.Repeat(`{"d":`, 12)+`1`+strings.Repeat(`}`, 13)+`}`, ``, true)
@@ -104,3 +107,6 @@ func TestAppendJSONString(t *testing.T) {
 		}
 	}
 }
+
+// gjsonString decodes a JSON string the way decodeEntry does.
+func gjsonString(s string) string { return gjson.Parse(s).Str }

@@ -18,7 +18,7 @@ import (
 
 // propertyQueries is how many generated queries TestSameAsStore runs; each runs on
 // the cluster with and without pushdown and on the embedded store.
-const propertyQueries = 120
+const propertyQueries = 100
 
 // paths are the event members the generated queries filter and group on: strings,
 // booleans, nested members, members missing from many events.
@@ -279,6 +279,9 @@ func TestPushdownOps(t *testing.T) {
 		}
 		for _, op := range ops {
 			for _, lit := range lits {
+				if lit == "5" && !strings.Contains(op, "=") && !strings.HasPrefix(op, "in(") {
+					continue // a number-like string matters where equality is tested
+				}
 				q := fmt.Sprintf("fetch logs, from: %q, to: %q | parse content, \"JSON:event\" | filter "+op+" | summarize n = count()", from, to, f, dqlQuote(lit))
 				want := run(t, q, dql.Options{Source: d.st, NoPushdown: true})
 				got := run(t, q, dql.Options{Source: d.cl})

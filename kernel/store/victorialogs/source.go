@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"sync"
 
 	"github.com/tidwall/gjson"
@@ -60,7 +61,10 @@ type scanBatch struct {
 	err  error
 }
 
-// scanIter hands out the batches that its reader goroutine decodes from the answer.
+// scanIter hands out the batches that its goroutines decode from the answer: one
+// splits it into chunks of lines, decoders rebuild records from chunks in parallel
+// (rebuilding, not the network, bounds a scan that streams every record). The order
+// of records is the cluster's, which has none, so the decoders need not keep it.
 type scanIter struct {
 	cancel context.CancelFunc
 	out    chan scanBatch
@@ -69,45 +73,81 @@ type scanIter struct {
 	once   sync.Once
 }
 
-// read decodes the answer into batches of records until its end, an error or
-// cancellation. It owns the body; out is closed when it returns.
+// chunk is up to exec.BatchSize answer lines, copied out of the reader's buffer.
+type chunk struct {
+	data []byte
+	ends []int
+}
+
+// read splits the answer into chunks for decoders until its end, an error or
+// cancellation. It owns the body; out is closed when every decoder has returned.
 func (it *scanIter) read(ctx context.Context, lr *lineReader, req exec.ScanRequest) {
-	defer close(it.out)
-	send := func(b scanBatch) bool {
-		select {
-		case it.out <- b:
-			return true
-		case <-ctx.Done():
-			return false
-		}
+	workers := max(1, min(runtime.GOMAXPROCS(0), 4))
+	chunks := make(chan chunk, workers)
+	var dec sync.WaitGroup
+	dec.Add(workers)
+	for range workers {
+		go func() {
+			defer dec.Done()
+			for c := range chunks {
+				recs := make([]*value.Record, 0, len(c.ends))
+				start := 0
+				for _, end := range c.ends {
+					if r, ok := decodeEntry(c.data[start:end]); ok && inRange(r, req) {
+						recs = append(recs, r)
+					}
+					start = end
+				}
+				if len(recs) > 0 && !it.send(ctx, scanBatch{recs: recs}) {
+					return
+				}
+			}
+		}()
 	}
-	batch := make([]*value.Record, 0, exec.BatchSize)
+	defer func() {
+		close(chunks)
+		dec.Wait()
+		close(it.out)
+	}()
+	var c chunk
 	for {
 		line, err := lr.next()
+		if err == io.EOF {
+			break
+		}
 		if err != nil {
-			if err == io.EOF {
-				if len(batch) > 0 {
-					send(scanBatch{recs: batch})
-				}
-				return
-			}
 			if ctx.Err() != nil {
 				err = ctx.Err()
 			}
-			send(scanBatch{err: fmt.Errorf("cannot scan logs: %w", err)})
+			it.send(ctx, scanBatch{err: fmt.Errorf("cannot scan logs: %w", err)})
 			return
 		}
-		r, ok := decodeEntry(line)
-		if !ok || !inRange(r, req) {
-			continue
-		}
-		batch = append(batch, r)
-		if len(batch) == exec.BatchSize {
-			if !send(scanBatch{recs: batch}) {
+		c.data = append(c.data, line...)
+		c.ends = append(c.ends, len(c.data))
+		if len(c.ends) == exec.BatchSize {
+			select {
+			case chunks <- c:
+			case <-ctx.Done():
 				return
 			}
-			batch = make([]*value.Record, 0, exec.BatchSize)
+			c = chunk{}
 		}
+	}
+	if len(c.ends) > 0 {
+		select {
+		case chunks <- c:
+		case <-ctx.Done():
+		}
+	}
+}
+
+// send hands a batch to Next; it reports false when the scan was cancelled.
+func (it *scanIter) send(ctx context.Context, b scanBatch) bool {
+	select {
+	case it.out <- b:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 

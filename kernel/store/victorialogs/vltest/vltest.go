@@ -16,11 +16,12 @@ import (
 	"time"
 )
 
-// The VictoriaLogs release the tests run against, built from the Go module proxy.
-const (
-	module  = "github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs"
-	Version = "v1.52.1"
-)
+// Version is the VictoriaLogs release the tests and benchmarks run against, built
+// from the Go module proxy.
+const Version = "v1.52.1"
+
+// module is the package that builds the victoria-logs binary, every role in one.
+const module = "github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs"
 
 // Bounds of the test harness: a build on a busy two-core machine takes a minute or
 // two; a node is up in a second or two, more under load.
@@ -31,8 +32,8 @@ const (
 
 // Binary returns the victoria-logs binary, building it on first use into
 // $TRAILBOOK_VL_CACHE (default: the user cache directory, trailbook/victorialogs/VERSION)
-// so that later runs start at once. A failed build fails the test: CI must not pass
-// without the cluster tests.
+// so that later runs start at once. Callers treat an error as a failure, never as a
+// reason to skip: CI must not pass without the cluster tests.
 func Binary() (string, error) {
 	dir := os.Getenv("TRAILBOOK_VL_CACHE")
 	if dir == "" {
@@ -61,7 +62,7 @@ func Binary() (string, error) {
 	defer os.RemoveAll(tmp)
 	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, filepath.Join(runtime.GOROOT(), "bin", "go"), "install", module+"@"+Version)
+	cmd := exec.CommandContext(ctx, GoTool(), "install", module+"@"+Version)
 	cmd.Dir = tmp // outside our module: go install pkg@version ignores go.mod anyway
 	cmd.Env = append(os.Environ(), "GOBIN="+tmp, "GOFLAGS=-mod=mod", "GOWORK=off")
 	out, err := cmd.CombinedOutput()
@@ -73,6 +74,25 @@ func Binary() (string, error) {
 		return "", fmt.Errorf("cannot place the VictoriaLogs binary: %w", err)
 	}
 	return bin, nil
+}
+
+// GoTool returns the go command that runs the tests: the one in $GOROOT/bin (set by
+// go test), else the one on $PATH.
+func GoTool() string {
+	if root := os.Getenv("GOROOT"); root != "" {
+		if p := filepath.Join(root, "bin", "go"); fileExists(p) {
+			return p
+		}
+	}
+	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); runtime.GOROOT() != "" && fileExists(p) {
+		return p
+	}
+	return "go"
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // node is one victoria-logs process.
