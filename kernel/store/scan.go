@@ -174,29 +174,9 @@ func (sp *scanPlan) add(f exec.Predicate) bool {
 
 // addTime folds a comparison of the timestamp into [from, to).
 func (sp *scanPlan) addTime(f exec.Predicate) bool {
-	if len(f.Values) != 1 {
-		return false
-	}
-	t, ok := f.Values[0].Timestamp()
-	if !ok {
-		return false
-	}
-	switch f.Op {
-	case exec.OpEq:
-		sp.from, sp.to = max(sp.from, t), min(sp.to, t+1)
-	case exec.OpGe:
-		sp.from = max(sp.from, t)
-	case exec.OpGt:
-		sp.from = max(sp.from, t+1)
-	case exec.OpLt:
-		sp.to = min(sp.to, t)
-	case exec.OpLe:
-		sp.to = min(sp.to, t+1)
-	case exec.OpIsNotNull:
-	default:
-		return false
-	}
-	return true
+	var ok bool
+	sp.from, sp.to, ok = exec.NarrowTime(sp.from, sp.to, f)
+	return ok
 }
 
 // columnFor returns the column that answers path, or -1.

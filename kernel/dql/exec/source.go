@@ -89,3 +89,31 @@ const (
 	FieldLogSource    = "log.source"
 	FieldLogLevel     = "loglevel"
 )
+
+// NarrowTime folds a pushed-down predicate on the record's timestamp into the range
+// [from, to) and reports whether it could: Sources use it to read less.
+func NarrowTime(from, to int64, p Predicate) (int64, int64, bool) {
+	if p.Op == OpIsNotNull {
+		return from, to, true // every record has a timestamp
+	}
+	if len(p.Values) != 1 {
+		return from, to, false
+	}
+	t, ok := p.Values[0].Timestamp()
+	if !ok {
+		return from, to, false
+	}
+	switch p.Op {
+	case OpEq:
+		return max(from, t), min(to, t+1), true
+	case OpGe:
+		return max(from, t), to, true
+	case OpGt:
+		return max(from, t+1), to, true
+	case OpLt:
+		return from, min(to, t), true
+	case OpLe:
+		return from, min(to, t+1), true
+	}
+	return from, to, false
+}

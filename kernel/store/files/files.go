@@ -41,7 +41,7 @@ func (s *Source) Scan(ctx context.Context, req exec.ScanRequest) (exec.Iterator,
 	if bucket == "" {
 		bucket = "default_logs"
 	}
-	if req.Buckets != nil && !matchBucket(req.Buckets, bucket) {
+	if !store.MatchBuckets(req.Buckets, bucket) {
 		return &iter{ch: closedChan()}, nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -128,40 +128,6 @@ func (it *iter) Close() error {
 		}
 	}
 	return nil
-}
-
-// matchBucket matches a bucket name against fetch's bucket: patterns.
-func matchBucket(patterns []string, name string) bool {
-	for _, p := range patterns {
-		if wildcard(p, name) {
-			return true
-		}
-	}
-	return false
-}
-
-func wildcard(p, s string) bool {
-	for len(p) > 0 {
-		if p[0] == '*' {
-			for p != "" && p[0] == '*' {
-				p = p[1:]
-			}
-			if p == "" {
-				return true
-			}
-			for i := 0; i <= len(s); i++ {
-				if wildcard(p, s[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if s == "" || s[0] != p[0] {
-			return false
-		}
-		p, s = p[1:], s[1:]
-	}
-	return s == ""
 }
 
 // prefilter is a cheap necessary condition on the raw event bytes: an equality on a

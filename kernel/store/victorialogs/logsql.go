@@ -106,31 +106,9 @@ func (q scanQuery) String() string {
 // narrow folds a comparison of the timestamp into [from, to); it reports false for
 // one it cannot fold.
 func (q *scanQuery) narrow(p exec.Predicate) bool {
-	if p.Op == exec.OpIsNotNull {
-		return true // every record has a timestamp
-	}
-	if len(p.Values) != 1 {
-		return false
-	}
-	t, ok := p.Values[0].Timestamp()
-	if !ok {
-		return false
-	}
-	switch p.Op {
-	case exec.OpEq:
-		q.from, q.to = max(q.from, t), min(q.to, t+1)
-	case exec.OpGe:
-		q.from = max(q.from, t)
-	case exec.OpGt:
-		q.from = max(q.from, t+1)
-	case exec.OpLt:
-		q.to = min(q.to, t)
-	case exec.OpLe:
-		q.to = min(q.to, t+1)
-	default:
-		return false
-	}
-	return true
+	var ok bool
+	q.from, q.to, ok = exec.NarrowTime(q.from, q.to, p)
+	return ok
 }
 
 // bucketFilter translates fetch's bucket patterns: names without `*` with in(), the
