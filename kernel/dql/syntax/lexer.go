@@ -91,6 +91,12 @@ func (l *lexer) next() (item, *Error) {
 		return l.str()
 	case c == '`':
 		return l.backtick()
+	case c == '$' && l.off+1 < len(l.src) && isLetter(l.src[l.off+1]):
+		l.off++
+		for l.off < len(l.src) && (isLetter(l.src[l.off]) || isDigit(l.src[l.off])) {
+			l.off++
+		}
+		return item{tok: VAR, pos: Pos(start), text: l.src[start+1 : l.off], raw: l.src[start:l.off]}, nil
 	case c == '@':
 		l.off++
 		for l.off < len(l.src) && (isLetter(l.src[l.off]) || isDigit(l.src[l.off])) {

@@ -545,6 +545,8 @@ func (p *parser) primary() (Expr, *Error) {
 		return &Paren{Lparen: it.pos, X: x}, nil
 	case LBRACE:
 		return p.group()
+	case VAR:
+		return nil, Errorf(it.pos, "parameter $%s has no value: run the notebook with --param %s=VALUE (trailbook run, trailbook template run) or open the template with its parameters set", it.text, it.text)
 	}
 	return nil, p.unexpected("an expression")
 }

@@ -53,6 +53,7 @@ const (
 	TRUE          // true
 	FALSE         // false
 	NULL          // null
+	VAR           // $name: a template parameter, replaced before parsing (Substitute)
 	ILLEGAL
 )
 
@@ -62,7 +63,7 @@ var tokenNames = [...]string{
 	ASSIGN: "=", EQ: "==", NE: "!=", LT: "<", LE: "<=", GT: ">", GE: ">=", PLUS: "+",
 	MINUS: "-", STAR: "*", SLASH: "/", PERCENT: "%", TILDE: "~", LPAREN: "(", RPAREN: ")",
 	LBRACK: "[", RBRACK: "]", LBRACE: "{", RBRACE: "}", AND: "and", OR: "or", XOR: "xor",
-	NOT: "not", IN: "in", TRUE: "true", FALSE: "false", NULL: "null", ILLEGAL: "illegal character",
+	NOT: "not", IN: "in", TRUE: "true", FALSE: "false", NULL: "null", VAR: "parameter", ILLEGAL: "illegal character",
 }
 
 func (t Token) String() string {
