@@ -50,6 +50,7 @@ fuzz:
 	$(GO) test ./kernel/dql/syntax -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./kernel/dpl -run '^$$' -fuzz '^FuzzPattern$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./kernel/store/cloudtrail -run '^$$' -fuzz '^FuzzIngestLine$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./kernel/params -run '^$$' -fuzz '^FuzzSubstitute$$' -fuzztime $(FUZZTIME)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./kernel/...
