@@ -45,6 +45,9 @@ type Config struct {
 	UI http.Handler
 	// Logger receives server errors; nil discards.
 	Logger *slog.Logger
+	// Templates is the template library of the gallery (templates.go); nil
+	// answers its API with 404.
+	Templates Templates
 }
 
 // Limits of request bodies: notebooks with their outputs can be large; every other
@@ -93,6 +96,7 @@ func New(cfg Config) http.Handler {
 	mux.HandleFunc("/api/contents", s.contents)
 	mux.HandleFunc("/api/contents/{path...}", s.contents)
 	mux.HandleFunc("GET /api/trailbook/results/{id}", s.resultPage)
+	s.routeTemplates(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) { writeError(w, errNoRoute) })
 	mux.Handle("/", cfg.UI)
 	return s.guard(s.logErrors(mux))
