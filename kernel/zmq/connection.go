@@ -112,9 +112,9 @@ func (c *ConnectionInfo) check() error {
 	return err
 }
 
-// endpoint returns the ZeroMQ endpoint of a port: tcp://IP:PORT, or ipc://IP-PORT
-// (jupyter_client's naming of ipc sockets).
-func (c *ConnectionInfo) endpoint(port int) string {
+// Endpoint returns the ZeroMQ endpoint of one of the connection's ports:
+// tcp://IP:PORT, or ipc://IP-PORT (jupyter_client's naming of ipc sockets).
+func (c *ConnectionInfo) Endpoint(port int) string {
 	if c.Transport == "ipc" {
 		return "ipc://" + c.IP + "-" + strconv.Itoa(port)
 	}

@@ -125,16 +125,27 @@ func (s *seen) add(sig []byte) bool {
 	return true
 }
 
-// codec turns frames into messages and back for one kernel (one key). It is safe
-// for concurrent use.
-type codec struct {
+// Codec turns ZeroMQ frames into Jupyter messages and back under one connection's
+// key: the kernel's side and, in tests and tools, a client's. It is safe for
+// concurrent use.
+type Codec struct {
 	sign *signer
 	seen seen
 }
 
-// decode reads one received message: the routing identities before the delimiter,
-// and the message after it, checked against its signature.
-func (c *codec) decode(channel string, frames [][]byte) (ids [][]byte, m *protocol.Message, err error) {
+// NewCodec returns the codec of a connection's signature_scheme and key.
+func NewCodec(scheme, key string) (*Codec, error) {
+	sign, err := newSigner(scheme, key)
+	if err != nil {
+		return nil, err
+	}
+	return &Codec{sign: sign}, nil
+}
+
+// Decode reads one received message: the routing identities before the delimiter,
+// and the message after it, checked against its signature. Errors are ErrFraming,
+// ErrSignature, ErrReplay, or a malformed header.
+func (c *Codec) Decode(channel string, frames [][]byte) (ids [][]byte, m *protocol.Message, err error) {
 	i := 0
 	for i < len(frames) && !bytes.Equal(frames[i], delimiter) {
 		i++
@@ -163,9 +174,9 @@ func (c *codec) decode(channel string, frames [][]byte) (ids [][]byte, m *protoc
 	return ids, m, nil
 }
 
-// encode writes m addressed to ids (the request's identities on a ROUTER socket, a
-// topic on the PUB socket), signed.
-func (c *codec) encode(ids [][]byte, m *protocol.Message) ([][]byte, error) {
+// Encode returns the frames of m addressed to ids (the request's identities on a
+// ROUTER socket, a topic on the PUB socket), signed.
+func (c *Codec) Encode(ids [][]byte, m *protocol.Message) ([][]byte, error) {
 	header, err := json.Marshal(&m.Header)
 	if err != nil {
 		return nil, fmt.Errorf("cannot encode a %s header: %w", m.Header.MsgType, err)

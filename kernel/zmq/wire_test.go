@@ -26,9 +26,9 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := &codec{sign: sign}
+			c := &Codec{sign: sign}
 			ids := [][]byte{[]byte("client-1"), []byte("proxy")}
-			frames, err := c.encode(ids, testMessage())
+			frames, err := c.Encode(ids, testMessage())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -39,7 +39,7 @@ func TestRoundTrip(t *testing.T) {
 			if string(frames[5]) != "{}" || string(frames[6]) != "{}" {
 				t.Fatalf("parent %s metadata %s", frames[5], frames[6])
 			}
-			gotIDs, m, err := c.decode(protocol.Shell, frames)
+			gotIDs, m, err := c.Decode(protocol.Shell, frames)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -70,15 +70,15 @@ func TestSignatureKnown(t *testing.T) {
 
 func TestDecodeRejects(t *testing.T) {
 	sign, _ := newSigner("hmac-sha256", "secret-key")
-	c := &codec{sign: sign}
-	good, _ := c.encode([][]byte{[]byte("id")}, testMessage())
+	c := &Codec{sign: sign}
+	good, _ := c.Encode([][]byte{[]byte("id")}, testMessage())
 	with := func(i int, b []byte) [][]byte {
 		f := append([][]byte(nil), good...)
 		f[i] = b
 		return f
 	}
 	other, _ := newSigner("hmac-sha256", "another-key")
-	forged, _ := (&codec{sign: other}).encode([][]byte{[]byte("id")}, testMessage())
+	forged, _ := (&Codec{sign: other}).Encode([][]byte{[]byte("id")}, testMessage())
 	cases := []struct {
 		name   string
 		frames [][]byte
@@ -95,16 +95,16 @@ func TestDecodeRejects(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, _, err := c.decode(protocol.Shell, tc.frames); !errors.Is(err, tc.want) {
+			if _, _, err := c.Decode(protocol.Shell, tc.frames); !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
 		})
 	}
 	// The genuine message passes once; the same frames again are a replay.
-	if _, _, err := c.decode(protocol.Shell, good); err != nil {
+	if _, _, err := c.Decode(protocol.Shell, good); err != nil {
 		t.Fatalf("genuine message: %v", err)
 	}
-	if _, _, err := c.decode(protocol.Shell, good); !errors.Is(err, ErrReplay) {
+	if _, _, err := c.Decode(protocol.Shell, good); !errors.Is(err, ErrReplay) {
 		t.Fatalf("replayed message: err = %v", err)
 	}
 }
@@ -115,13 +115,13 @@ func TestNoKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &codec{sign: sign}
-	frames, _ := c.encode(nil, testMessage())
+	c := &Codec{sign: sign}
+	frames, _ := c.Encode(nil, testMessage())
 	if len(frames[1]) != 0 {
 		t.Fatalf("signature without a key: %q", frames[1])
 	}
 	for range 2 { // nothing to remember either: no replay check
-		if _, _, err := c.decode(protocol.Shell, frames); err != nil {
+		if _, _, err := c.Decode(protocol.Shell, frames); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -62,8 +62,8 @@ func Serve(ctx context.Context, info ConnectionInfo, s *kernel.Session, opt Opti
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	sign, _ := newSigner(info.SignatureScheme, info.Key) // check has accepted it
-	k := &server{s: s, codec: &codec{sign: sign}, log: opt.Logger}
+	codec, _ := NewCodec(info.SignatureScheme, info.Key) // check has accepted it
+	k := &server{s: s, codec: codec, log: opt.Logger}
 	// The sockets live on their own context, not ctx: after ctx is done they still
 	// have to carry the shutdown's last messages.
 	sctx, closeSockets := context.WithCancel(context.Background())
@@ -86,7 +86,7 @@ func Serve(ctx context.Context, info ConnectionInfo, s *kernel.Session, opt Opti
 		}
 	}()
 	for _, sk := range socks {
-		ep := info.endpoint(*sk.port)
+		ep := info.Endpoint(*sk.port)
 		if err := sk.sock.Listen(ep); err != nil {
 			return fmt.Errorf("cannot listen for the %s channel on %s: %w", sk.name, ep, err)
 		}
@@ -145,7 +145,7 @@ func Serve(ctx context.Context, info ConnectionInfo, s *kernel.Session, opt Opti
 // server is one kernel's transport.
 type server struct {
 	s                     *kernel.Session
-	codec                 *codec
+	codec                 *Codec
 	log                   *slog.Logger
 	topic                 string // the prefix of iopub topics: kernel.<id>.
 	shell, control, iopub *outbox
@@ -169,7 +169,7 @@ func (k *server) serveRequests(ctx context.Context, channel string, sock zmq4.So
 			k.log.Warn("kernel zmq: receive failed", "channel", channel, "err", err)
 			continue
 		}
-		ids, m, err := k.codec.decode(channel, raw.Frames)
+		ids, m, err := k.codec.Decode(channel, raw.Frames)
 		if err != nil {
 			// A bad signature is what an attacker without the key would send: say so,
 			// and never answer it.
@@ -218,7 +218,7 @@ func (k *server) heartbeat(ctx context.Context, sock zmq4.Socket) {
 type outbox struct {
 	name  string
 	sock  zmq4.Socket
-	codec *codec
+	codec *Codec
 	q     chan [][]byte
 	log   *slog.Logger
 }
@@ -229,7 +229,7 @@ func (k *server) outbox(name string, sock zmq4.Socket) *outbox {
 
 // put signs m for ids and queues it; it never blocks.
 func (o *outbox) put(ids [][]byte, m *protocol.Message) {
-	frames, err := o.codec.encode(ids, m)
+	frames, err := o.codec.Encode(ids, m)
 	if err != nil {
 		o.log.Error("kernel zmq: cannot encode a message", "channel", o.name, "err", err)
 		return
