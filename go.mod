@@ -16,6 +16,7 @@ require (
 	github.com/klauspost/compress v1.20.4
 	github.com/tidwall/gjson v1.20.2
 	github.com/tidwall/pretty v1.3.0
+	github.com/yuin/goldmark v1.8.7
 )
 
 require (
