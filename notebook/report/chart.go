@@ -17,8 +17,8 @@ type chartData struct {
 }
 
 type chartSeries struct {
-	Name       string      `json:"name"`
-	ShowSymbol bool        `json:"showSymbol"`
+	Name       string        `json:"name"`
+	ShowSymbol bool          `json:"showSymbol"`
 	Data       [][2]*float64 `json:"data"` // [epoch ms, value or null]
 }
 
@@ -32,8 +32,8 @@ func safeChart(raw json.RawMessage) (chartData, bool) {
 			Name any `json:"name"`
 		} `json:"yAxis"`
 		Series []struct {
-			Name       any               `json:"name"`
-			ShowSymbol any               `json:"showSymbol"`
+			Name       any             `json:"name"`
+			ShowSymbol any             `json:"showSymbol"`
 			Data       json.RawMessage `json:"data"`
 		} `json:"series"`
 	}
