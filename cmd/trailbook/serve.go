@@ -41,6 +41,10 @@ given too.
 
 Logs come from the store in --data, else the embedded demo data.
 
+The template gallery (/?view=templates, "New from template" in the notebook
+browser) offers the bundled investigation templates and yours, from --templates;
+"Save as template…" in a notebook's ⋯ menu saves one there.
+
 Examples:
   trailbook serve
   trailbook serve --addr 127.0.0.1:9000 --notebooks ~/investigations
@@ -73,6 +77,7 @@ type serveFlags struct {
 	scriptTimeout time.Duration
 	inputs        stringList
 	victorialogs  string
+	templates     string
 }
 
 func runServe(args []string, stdout, stderr io.Writer) error {
@@ -88,6 +93,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&f.scriptTimeout, "script-timeout", script.DefaultTimeout, "time limit of a %%js cell")
 	fs.Var(&f.inputs, "input", "read logs from `PATH` (file, directory, s3://bucket/prefix) instead of the store; repeatable")
 	fs.StringVar(&f.victorialogs, "victorialogs", defaultVictoriaLogs(), victoriaLogsUsage)
+	fs.StringVar(&f.templates, "templates", "", "your templates `DIR`, beside the bundled ones (default trailbook/templates in the user config dir)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -120,6 +126,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer nbs.Close()
+	lib, err := openGallery(f.templates, stderr)
+	if err != nil {
+		return err
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	kernels := kernel.NewManager(kernel.Options{
 		Source:   src,
@@ -134,7 +144,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("cannot listen on %s: %w", f.addr, err)
 	}
 	_, port, _ = net.SplitHostPort(ln.Addr().String())
-	cfg := server.Config{Kernels: kernels, Notebooks: nbs, Token: token, Port: port, UI: ui.Handler(), Logger: logger}
+	cfg := server.Config{Kernels: kernels, Notebooks: nbs, Token: token, Port: port, UI: ui.Handler(), Logger: logger, Templates: gallery{lib}}
 	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
 		cfg.AnyHost = true // bound to every interface: any name may reach it
 	} else {

@@ -98,6 +98,9 @@ type TemplateMeta struct {
 	Title       string   `json:"title"`
 	Description string   `json:"description"`
 	Tags        []string `json:"tags"`
+	// Overwrite replaces a template of the same name: the user's own, or a
+	// bundled one (the user's then takes its place).
+	Overwrite bool `json:"overwrite,omitempty"`
 }
 
 // ParamError reports parameter values that are wrong: Params maps each
@@ -151,13 +154,19 @@ func templateError(err error) *apiError {
 	case errors.As(err, &pe):
 		return errBadParams.with(pe.Error())
 	case errors.Is(err, ErrNoTemplate):
-		return errNoTemplate.with(err.Error())
+		return errNoTemplate.with(reason(err, ErrNoTemplate))
 	case errors.Is(err, ErrTemplateExists):
-		return errTemplateExists.with(err.Error())
+		return errTemplateExists.with(reason(err, ErrTemplateExists))
 	case errors.Is(err, ErrTemplateInvalid):
-		return errTemplateInvalid.with(err.Error())
+		return errTemplateInvalid.with(reason(err, ErrTemplateInvalid))
 	}
 	return errInternal
+}
+
+// reason is err's text without the class it starts with, which the API error's
+// message already says.
+func reason(err, class error) string {
+	return strings.TrimPrefix(err.Error(), class.Error()+": ")
 }
 
 func (s *server) listTemplates(w http.ResponseWriter, r *http.Request) {
@@ -245,7 +254,7 @@ func (s *server) templateNotebook(w http.ResponseWriter, r *http.Request) {
 		case errors.As(err, &pe):
 			writeJSON(w, errBadParams.HTTP, paramsError{errBadParams.with(pe.Error()), pe.Params})
 		case errors.Is(err, ErrNoTemplate):
-			writeError(w, errNoTemplate.with(err.Error()))
+			writeError(w, errNoTemplate.with(reason(err, ErrNoTemplate)))
 		default:
 			// A template whose cells refer to undeclared parameters: a user
 			// template's fault, told to the user.

@@ -1,5 +1,5 @@
 // api.js calls the server's REST API: Jupyter's contents, sessions and kernels, and
-// trailbook's result pages. Requests carry the auth cookie the server set when the
+// trailbook's result pages and templates. Requests carry the auth cookie the server set when the
 // page was opened with ?token=, so no token appears in this code.
 
 /** APIError is a failed API call: the HTTP status and the server's JSON error. */
@@ -8,6 +8,8 @@ export class APIError extends Error {
     super(body?.message ? body.message + (body.reason ? `: ${body.reason}` : '') : `HTTP ${status}`);
     this.status = status;
     this.code = body?.code ?? 0;
+    /** params maps parameter names to what is wrong with their values (template forms). */
+    this.params = body?.params && typeof body.params === 'object' ? body.params : null;
   }
   /** needsToken reports whether the server refused the request for want of a token. */
   get needsToken() { return this.status === 401 || (this.status === 403 && this.code === 40301); }
@@ -63,3 +65,13 @@ export const kernels = {
 export function resultPage(id, offset, limit) {
   return call('GET', `/api/trailbook/results/${encodeURIComponent(id)}?offset=${offset}&limit=${limit}`);
 }
+
+/** Templates: the gallery's library (GET/POST /api/trailbook/templates…). */
+export const templates = {
+  list: () => call('GET', '/api/trailbook/templates'),
+  get: (name) => call('GET', '/api/trailbook/templates/' + encodeURIComponent(name)),
+  /** open makes a notebook from a template: params maps names to text; it returns the contents model. */
+  open: (name, params, path) => call('POST', `/api/trailbook/templates/${encodeURIComponent(name)}/notebook`, { params, path }),
+  /** save makes the notebook at path a user template: {path, name, title, description, tags}. */
+  save: (body) => call('POST', '/api/trailbook/templates', body),
+};

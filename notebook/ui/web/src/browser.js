@@ -4,6 +4,7 @@ import { el, button, clear, toast } from './dom.js';
 import { contents, encodePath } from './api.js';
 import { showHelp } from './shortcuts.js';
 import * as theme from './theme.js';
+import { galleryURL, viewTabs } from './templates/gallery.js';
 
 const when = (iso) => {
   const d = new Date(iso);
@@ -36,9 +37,10 @@ export async function openBrowser(app, dir = '') {
   clear(app).append(
     el('header', { class: 'topbar' }, crumbs, el('span', { class: 'spacer' }),
       button('New notebook', '+', create, { class: 'btn primary new-notebook', text: 'New notebook' }),
+      button('New notebook from a template', '▤', () => location.assign(galleryURL('', dir)), { class: 'btn new-from-template', text: 'New from template' }),
       button('Light or dark theme', '◐', () => theme.toggle(), { class: 'btn theme-toggle' }),
       button('Keyboard shortcuts (?)', '?', () => showHelp(), { class: 'btn help-btn' })),
-    el('main', { class: 'browser' }, el('h1', {}, dir ? dir : 'Notebooks'), table));
+    el('main', { class: 'browser' }, viewTabs('notebooks', dir), el('h1', {}, dir ? dir : 'Notebooks'), table));
 
   const load = async () => {
     const m = await contents.list(dir);
