@@ -96,6 +96,7 @@ func New(cfg Config) http.Handler {
 	mux.HandleFunc("/api/contents", s.contents)
 	mux.HandleFunc("/api/contents/{path...}", s.contents)
 	mux.HandleFunc("GET /api/trailbook/results/{id}", s.resultPage)
+	mux.HandleFunc("GET /api/trailbook/results/{id}/export", s.exportResult)
 	s.routeTemplates(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) { writeError(w, errNoRoute) })
 	mux.Handle("/", cfg.UI)
