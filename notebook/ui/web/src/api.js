@@ -66,6 +66,18 @@ export function resultPage(id, offset, limit) {
   return call('GET', `/api/trailbook/results/${encodeURIComponent(id)}?offset=${offset}&limit=${limit}`);
 }
 
+/**
+ * exportURL is the download address of a whole result, every record the server
+ * keeps, streamed: format 'csv' (formulas defused), 'json' (the Grail envelope)
+ * or 'jsonl'; name (the cell's name) names the file. A plain link to it carries
+ * the auth cookie like every other request.
+ */
+export function exportURL(id, format, name) {
+  const q = new URLSearchParams({ format });
+  if (name) q.set('name', name);
+  return `/api/trailbook/results/${encodeURIComponent(id)}/export?${q}`;
+}
+
 /** Templates: the gallery's library (GET/POST /api/trailbook/templates…). */
 export const templates = {
   list: () => call('GET', '/api/trailbook/templates'),

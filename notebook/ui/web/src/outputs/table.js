@@ -4,10 +4,12 @@
 // GET /api/trailbook/results/{resultId}. Columns sort and resize; timestamps show
 // in local time with UTC on hover; nested values show compactly. A row opens in the
 // record details panel on double-click, Enter, or "View field details" in its
-// context menu; with the panel open, ↑/↓ walk the records.
+// context menu; with the panel open, ↑/↓ walk the records. "CSV" and "JSON" in
+// the status line download the whole result, streamed by the server, not only
+// the rows loaded here.
 import { el, clear, copyText, toast } from '../dom.js';
 import { cellText, compareValues, formatCount } from '../format.js';
-import { resultPage } from '../api.js';
+import { exportURL, resultPage } from '../api.js';
 import { showMenu } from '../menu.js';
 import { details } from './details.js';
 
@@ -80,6 +82,42 @@ export class ResultTable {
     if (this.unavailable) parts.push('— this result is no longer on the server: run the cell again to page through it');
     clear(this.status).append(el('span', { class: 'count' }, parts.join(' ')));
     if (this.sort) this.status.append(el('span', { class: 'muted' }, ` · sorted by ${this.columns[this.sort.col].name} ${this.sort.dir > 0 ? 'ascending' : 'descending'}`));
+    this.status.append(el('span', { class: 'table-export' }, 'Download ',
+      el('button', { type: 'button', class: 'btn link', title: 'Download every record as CSV (formulas defused)', dataset: { export: 'csv' }, on: { click: () => this.download('csv') } }, 'CSV'),
+      ' ',
+      el('button', { type: 'button', class: 'btn link', title: 'Download every record as JSON', dataset: { export: 'json' }, on: { click: () => this.download('json') } }, 'JSON')));
+  }
+
+  /**
+   * download saves the whole result from the server in format ('csv' or 'json'):
+   * a plain link download, after a one-record request that tells whether the
+   * server still keeps the result (a link to a missing one would save an error).
+   */
+  async download(format) {
+    if (!this.resultId || this.unavailable) {
+      toast(this.resultId ? 'This result is no longer on the server: run the cell again to download it'
+        : 'Only the records shown are in this notebook: run the cell again to download every record');
+      return;
+    }
+    try {
+      await resultPage(this.resultId, 0, 1);
+    } catch (err) {
+      if (err.status === 404) {
+        this.unavailable = true;
+        this.updateStatus();
+        toast('This result is no longer on the server: run the cell again to download it');
+      } else {
+        toast(`Cannot download: ${err.message}`);
+      }
+      return;
+    }
+    // The file is named after the cell (the server cleans the name the same way).
+    const name = String(this.ctx.title || '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[_.]+|[_.]+$/g, '').slice(0, 64) || 'result';
+    const a = el('a', { href: exportURL(this.resultId, format, name), download: `${name}.${format}`, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    if (this.available < this.total) toast(`The download holds the ${formatCount(this.available)} records the server kept, of ${formatCount(this.total)}`);
   }
 
   renderHead() {
