@@ -12,19 +12,13 @@ import (
 
 	"github.com/trailbook/trailbook/kernel/dql"
 	"github.com/trailbook/trailbook/kernel/dql/exec"
+	"github.com/trailbook/trailbook/kernel/dql/value"
 )
 
 // expectedUseCases is a data folder's expected-usecases.json.
 type expectedUseCases struct {
 	From, To string
-	Queries  map[string]struct {
-		Count    *int
-		Ordered  any
-		Limit    int
-		AvgField string `json:"avg_field"`
-		Rows     []any
-		Error    bool
-	}
+	Queries  map[string]useCase
 }
 
 // TutorialCheck runs every tutorial query of shared/tutorial over src, with the
@@ -32,14 +26,7 @@ type expectedUseCases struct {
 // folder's expected-usecases.json. Every Source's tests call it.
 func TutorialCheck(t *testing.T, src exec.Source, folder string) {
 	shared := SharedDir(t)
-	b, err := os.ReadFile(filepath.Join(folder, "expected-usecases.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want expectedUseCases
-	if err := json.Unmarshal(b, &want); err != nil {
-		t.Fatal(err)
-	}
+	want := readUseCases(t, folder)
 	queries, _ := filepath.Glob(filepath.Join(shared, "tutorial", "*.dql"))
 	if len(queries) == 0 {
 		t.Fatal("no tutorial queries found")
@@ -66,21 +53,74 @@ func TutorialCheck(t *testing.T, src exec.Source, folder string) {
 			t.Errorf("%s/%s: %s", filepath.Base(folder), name, dql.Report(err))
 			continue
 		}
-		got := Decode(t, res.Records)
-		switch {
-		case exp.Count != nil:
-			if len(got) != *exp.Count {
-				t.Errorf("%s/%s: %d records, want %d", filepath.Base(folder), name, len(got), *exp.Count)
-			}
-		case exp.Ordered == "by-avg-desc":
-			checkTopByAvg(t, filepath.Base(folder)+"/"+name, got, exp.Rows, exp.AvgField, exp.Limit)
-		default:
-			ordered, _ := exp.Ordered.(bool)
-			if !SameRecords(got, exp.Rows, ordered) {
-				g, _ := json.Marshal(got)
-				w, _ := json.Marshal(exp.Rows)
-				t.Errorf("%s/%s:\n got %.2000s\nwant %.2000s", filepath.Base(folder), name, g, w)
-			}
+		check(t, exp, filepath.Base(folder)+"/"+name, Decode(t, res.Records))
+	}
+}
+
+// useCase is one query's expectation in expected-usecases.json.
+type useCase struct {
+	Count    *int
+	Ordered  any
+	Limit    int
+	AvgField string `json:"avg_field"`
+	Rows     []any
+	Error    bool
+}
+
+// TutorialRange returns the time range of a data folder's recording (the from and to
+// of its expected-usecases.json), which replaces the tutorial's `from: -30min`.
+func TutorialRange(t testing.TB, folder string) (from, to string) {
+	t.Helper()
+	want := readUseCases(t, folder)
+	return want.From, want.To
+}
+
+// CheckTutorialResult compares recs, the result of the tutorial query named query
+// ("10-console-login-failures.dql") over folder's logs and time range, however it was
+// run (a template cell, say), with the folder's expected-usecases.json.
+func CheckTutorialResult(t *testing.T, folder, query string, recs []*value.Record) {
+	t.Helper()
+	exp, ok := readUseCases(t, folder).Queries[query]
+	if !ok {
+		t.Errorf("%s: no expectation for %s", folder, query)
+		return
+	}
+	if exp.Error {
+		t.Errorf("%s/%s: expected an error, got a result", filepath.Base(folder), query)
+		return
+	}
+	check(t, exp, filepath.Base(folder)+"/"+query, Decode(t, recs))
+}
+
+func readUseCases(t testing.TB, folder string) expectedUseCases {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(folder, "expected-usecases.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want expectedUseCases
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	return want
+}
+
+// check compares a decoded result with its expectation.
+func check(t *testing.T, exp useCase, label string, got []any) {
+	t.Helper()
+	switch {
+	case exp.Count != nil:
+		if len(got) != *exp.Count {
+			t.Errorf("%s: %d records, want %d", label, len(got), *exp.Count)
+		}
+	case exp.Ordered == "by-avg-desc":
+		checkTopByAvg(t, label, got, exp.Rows, exp.AvgField, exp.Limit)
+	default:
+		ordered, _ := exp.Ordered.(bool)
+		if !SameRecords(got, exp.Rows, ordered) {
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(exp.Rows)
+			t.Errorf("%s:\n got %.2000s\nwant %.2000s", label, g, w)
 		}
 	}
 }
