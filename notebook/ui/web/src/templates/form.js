@@ -3,7 +3,7 @@
 // help), a preview of the cells, and the buttons that make a notebook of it:
 // "Open and run all" and "Open as notebook". The server checks every value; its
 // message for a field shows beside that field.
-import { el, clear } from '../dom.js';
+import { el, append, clear } from '../dom.js';
 import { templates as api, encodePath } from '../api.js';
 import { check } from './match.js';
 
@@ -14,6 +14,15 @@ export const TIMEFRAME_PRESETS = [
   ['-7d', 'Last 7 days'],
   ['-30d', 'Last 30 days'],
 ];
+
+/** TYPE_LABELS say beside a field's name what its text must be. */
+const TYPE_LABELS = {
+  string: 'text',
+  strings: 'list, comma-separated',
+  duration: 'duration: 15m, 2h, 7d',
+  timeframe: 'timeframe: -2h, or FROM..TO',
+  number: 'number',
+};
 
 const HINTS = {
   string: '',
@@ -38,8 +47,9 @@ export async function openForm(t, { dir = '', restoreFocus = null } = {}) {
   const titleID = 'tpl-dialog-title';
   const form = el('form', { class: 'tpl-form', novalidate: true },
     fields.length ? el('fieldset', {}, el('legend', {}, 'Parameters'), fields.map((f) => f.node)) : el('p', { class: 'muted' }, 'This template has no parameters.'),
-    details, status,
-    el('div', { class: 'tpl-buttons' }, openRun, openOnly, cancel));
+    status,
+    el('div', { class: 'tpl-buttons' }, openRun, openOnly, cancel),
+    details);
   const dialog = el('dialog', { class: 'tpl-dialog', 'aria-labelledby': titleID, dataset: { name: t.name } },
     el('header', {},
       el('h2', { id: titleID }, t.title || t.name),
@@ -102,7 +112,7 @@ export async function openForm(t, { dir = '', restoreFocus = null } = {}) {
   // The preview comes with the template's full description; the form works without it.
   try {
     const full = await api.get(t.name);
-    clear(preview).append((full.cells || []).map((c) => el('pre', { class: `tpl-cell ${c.type}`, title: c.name ? `cell ${c.name}` : null }, c.source)));
+    append(clear(preview), (full.cells || []).map((c) => el('pre', { class: `tpl-cell ${c.type}`, title: c.name ? `cell ${c.name}` : null }, c.source)));
     details.querySelector('summary').textContent = `Preview the cells (${(full.cells || []).length})`;
   } catch (err) {
     clear(preview).append(el('p', { class: 'muted' }, `No preview: ${err.message}`));
@@ -113,7 +123,8 @@ export async function openForm(t, { dir = '', restoreFocus = null } = {}) {
 /** field builds the input of one parameter, by its type. */
 function field(p) {
   const id = `tpl-param-${p.name}`;
-  const help = el('p', { id: `${id}-help`, class: 'tpl-help' }, [p.description, HINTS[p.type]].filter(Boolean).join(' — '));
+  // The type's hint helps only where the template's own description is missing.
+  const help = el('p', { id: `${id}-help`, class: 'tpl-help' }, p.description || HINTS[p.type] || '');
   const error = el('p', { id: `${id}-error`, class: 'tpl-error', 'aria-live': 'polite' });
   const attrs = {
     id, name: p.name, class: `tpl-input type-${p.type}`, autocomplete: 'off', spellcheck: 'false',
@@ -142,7 +153,7 @@ function field(p) {
       }, v)));
   }
   const node = el('div', { class: 'tpl-field', dataset: { param: p.name } },
-    el('label', { for: id }, p.label || p.name, el('span', { class: 'tpl-type' }, p.type), p.required ? el('span', { class: 'tpl-required' }, 'required') : null),
+    el('label', { for: id }, p.label || p.name, el('span', { class: 'tpl-type' }, TYPE_LABELS[p.type] || p.type), p.required ? el('span', { class: 'tpl-required' }, 'required') : null),
     el('div', { class: 'tpl-control' }, input, presets),
     help, error);
   return {

@@ -74,7 +74,7 @@ export async function openGallery(app, query = '', dir = '') {
     for (const t of shown) grid.append(card(t, pick, filterBy));
     count.textContent = q.trim()
       ? `${shown.length} of ${list.length} templates match “${q.trim()}”`
-      : `${list.length} templates`;
+      : `${list.length} template${list.length === 1 ? '' : 's'}`;
     if (shown.length === 0 && list.length > 0) grid.append(el('li', { class: 'muted tpl-none' }, 'No template matches: try a tag such as T1078 or a word such as root.'));
     history.replaceState(null, '', galleryURL(q.trim(), dir));
   };
