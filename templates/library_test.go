@@ -38,7 +38,7 @@ func TestBundled(t *testing.T) {
 				t.Errorf("bucket default %s, want \"my_aws_bucket\"", d.Default)
 			}
 			if len(tp.Tags) == 0 || len(tp.Events) == 0 {
-				t.Errorf("tags %v, events %v: want both", tp.Tags, tp.Events)
+				t.Errorf("tags %v, events %v: want both (events \"*:*\" for a template that reads every event)", tp.Tags, tp.Events)
 			}
 			var md strings.Builder
 			for _, c := range tp.Notebook.Cells {
@@ -156,12 +156,17 @@ func TestLibrary(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "mine.ipynb"), []byte(userTemplate("my-check", "My check")), 0o644)
-	lib, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
+	mk := func(name, title, desc string, tags, events []string) *Template {
+		return &Template{Meta: Meta{Name: name, Title: title, Description: desc, Tags: tags, Events: events}, Origin: OriginBundled}
 	}
+	lib := &Library{bundled: []*Template{
+		mk("console-signin-failures", "Console sign-in failures", "Failed sign-ins; password spraying.",
+			[]string{"T1110.003", "credential-access"}, []string{"signin.amazonaws.com:ConsoleLogin"}),
+		mk("root-account-activity", "Root account activity", "What root did, console sign-ins included.",
+			[]string{"T1078.004", "T1098.001"}, []string{"*:*", "signin.amazonaws.com:ConsoleLogin"}),
+		mk("iam-persistence", "IAM persistence", "New users and access keys.",
+			[]string{"T1098", "T1098.001", "persistence"}, []string{"iam.amazonaws.com:CreateUser"}),
+	}, files: map[string]*userFile{}}
 	names := func(ts []*Template) string {
 		var s []string
 		for _, t := range ts {
@@ -177,11 +182,25 @@ func TestSearch(t *testing.T) {
 	}
 	f("T1110.003", "console-signin-failures")
 	f("CONSOLE spray", "console-signin-failures")
-	f("signin.amazonaws.com:ConsoleLogin", "console-signin-failures")
-	f("mine", "my-check")
+	f("signin.amazonaws.com:ConsoleLogin", "console-signin-failures root-account-activity")
+	// A whole tag or a word of the title counts more than one in the description.
+	f("T1098.001", "iam-persistence root-account-activity")
+	f("persistence", "iam-persistence")
+	f("console", "console-signin-failures root-account-activity")
 	f("console nosuchword", "")
 	if got, all := names(lib.Search("  ")), names(lib.List()); got != all {
 		t.Errorf("an empty search returns %q, want the list %q", got, all)
+	}
+
+	// User templates are searched too.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "mine.ipynb"), []byte(userTemplate("my-check", "My check")), 0o644)
+	real, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(real.Search("mine")); got != "my-check" {
+		t.Errorf("Search(mine) over a user directory = %q", got)
 	}
 }
 
