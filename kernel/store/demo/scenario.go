@@ -499,6 +499,7 @@ func (p *plan) attack(now time.Time) {
 	p.unusualRegion(now.Add(-16*time.Minute), c.stolen)
 	p.secrets(now.Add(-14*time.Minute), c.stolen, "us-east-1", 16)
 	p.persistence(now.Add(-12*time.Minute), dave, "backup-admin")
+	p.ownKey(now.Add(-10*time.Minute), dave)
 	t = p.createKey(now.Add(-11*time.Minute), c.stolen, "us-east-1", "EXTERNAL", "")
 	p.createKey(t, c.stolen, "eu-west-1", "EXTERNAL", "")
 	p.openSG(now.Add(-8*time.Minute), dave, "us-east-1")
@@ -533,5 +534,55 @@ func (p *plan) older(now time.Time, n int) {
 			p.add(consoleLogin(t, as(a, "", ""), false))
 			p.add(consoleLogin(t.Add(40*time.Second), a, true))
 		}
+	}
+	p.debugSSH(now.Add(-3*24*time.Hour+5*time.Hour), c.devUser, "eu-west-1")
+}
+
+// ownKey: a console session creates an access key for its own user, which keeps API
+// access after the password is reset.
+func (p *plan) ownKey(t time.Time, a *actor) time.Time {
+	p.add(call{at: t, who: a, source: "iam.amazonaws.com", name: "CreateAccessKey", region: "us-east-1",
+		req: func(w *jsonw) { w.str("userName", a.name) },
+		resp: func(w *jsonw) {
+			w.obj("accessKey")
+			w.str("userName", a.name)
+			w.str("accessKeyId", idFor("AKIA", "own"+a.account+a.name, 20))
+			w.str("status", "Active")
+			w.str("createDate", t.UTC().Format("Jan 2, 2006, 3:04:05 PM"))
+			w.end()
+		}})
+	return t.Add(p.jitter(10 * time.Second))
+}
+
+// debugSSH: a developer opens SSH to the world on a security group to debug, and
+// revokes the rule half an hour later: the week's everyday twin of openSG.
+func (p *plan) debugSSH(t time.Time, a *actor, region string) {
+	group := fmt.Sprintf("sg-0%016x", p.r.Uint64())
+	for i, name := range []string{"AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress"} {
+		p.add(call{at: t.Add(time.Duration(i) * 27 * time.Minute), who: a, source: "ec2.amazonaws.com", name: name, region: region,
+			req: func(w *jsonw) {
+				w.str("groupId", group)
+				w.obj("ipPermissions")
+				w.arr("items")
+				w.elemObj()
+				w.str("ipProtocol", "tcp")
+				w.num("fromPort", 22)
+				w.num("toPort", 22)
+				w.obj("ipRanges")
+				w.arr("items")
+				w.elemObj()
+				w.str("cidrIp", "0.0.0.0/0")
+				w.str("description", "debug, remove")
+				w.end()
+				w.end()
+				w.end()
+				w.end()
+				w.end()
+				w.end()
+			},
+			resp: func(w *jsonw) {
+				w.str("requestId", uuid(p.r))
+				w.boolean("_return", true)
+			}})
 	}
 }
