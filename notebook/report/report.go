@@ -90,9 +90,12 @@ type writer struct {
 // page wraps the body in the document: the CSP with the hashes of the inline
 // scripts and style, the style, the body, and the scripts at the end.
 func (r *writer) page(nb *notebook.Notebook) string {
-	title := r.opt.Title
+	// The title: given, else the notebook's first heading (which the body shows,
+	// so the header does not repeat it), else a generic one.
+	title, heading := r.opt.Title, true
 	if title == "" {
 		title = firstHeading(nb)
+		heading = title == ""
 	}
 	if title == "" {
 		title = "trailbook report"
@@ -119,7 +122,9 @@ func (r *writer) page(nb *notebook.Notebook) string {
 	p.WriteString("<meta name=\"generator\" content=\"trailbook\">\n")
 	p.WriteString("<title>" + esc(title) + "</title>\n")
 	p.WriteString("<style>" + styleSheet + "</style>\n</head>\n<body>\n<header>\n")
-	p.WriteString("<h1>" + esc(title) + "</h1>\n")
+	if heading {
+		p.WriteString("<h1>" + esc(title) + "</h1>\n")
+	}
 	p.WriteString(r.about(nb))
 	p.WriteString("</header>\n<main>\n")
 	p.WriteString(r.b.String())

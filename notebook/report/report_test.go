@@ -200,3 +200,20 @@ func TestCountLine(t *testing.T) {
 	f(0, 0, "0 records")
 	f(1000, 1234567, "showing 1,000 of 1,234,567 records")
 }
+
+func TestCellText(t *testing.T) {
+	f := func(raw, typ, wantText, wantKind string) {
+		t.Helper()
+		text, kind := cellText(json.RawMessage(raw), typ)
+		if text != wantText || kind != wantKind {
+			t.Errorf("cellText(%s, %s) = %q, %q; want %q, %q", raw, typ, text, kind, wantText, wantKind)
+		}
+	}
+	f(`"a\"b"`, "string", `a"b`, "string")
+	f(`12`, "long", "12", "number")
+	f(`600000000000`, "duration", "10m0s", "number")
+	f(`"PT5M"`, "mixed", "PT5M", "string")
+	f(`{"start":"2024-03-01T00:00:00Z","end":"2024-03-02T00:00:00Z"}`, "timeframe", "2024-03-01T00:00:00Z – 2024-03-02T00:00:00Z", "string")
+	f(`{ "a" : [1, 2] }`, "record", `{"a":[1,2]}`, "nested")
+	f(`true`, "boolean", "true", "boolean")
+}

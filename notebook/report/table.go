@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // tableData is an application/vnd.trailbook.table+json value:
@@ -46,6 +47,10 @@ func (r *writer) table(raw json.RawMessage) {
 			}
 		}
 	}
+	typeOf := make(map[string]string, len(cols))
+	for i, c := range cols {
+		typeOf[c] = types[i]
+	}
 	total := len(t.Records)
 	if t.Total != nil {
 		total = *t.Total
@@ -71,7 +76,7 @@ func (r *writer) table(raw json.RawMessage) {
 			case string(v) == "null":
 				b.WriteString(`<td class="null">null</td>`)
 			default:
-				text, kind := cellText(v)
+				text, kind := cellText(v, typeOf[c])
 				b.WriteString(`<td class="` + kind + `">` + esc(clean(text)) + "</td>")
 			}
 		}
@@ -110,8 +115,20 @@ func group(n int) string {
 
 // cellText returns a typed JSON value as table text, and its kind for styling:
 // strings as they are, numbers and booleans as written, records and arrays as
-// compact JSON.
-func cellText(v json.RawMessage) (text, kind string) {
+// compact JSON; by the column's DQL type, durations (nanoseconds in the typed
+// encoding) as 1h30m0s and timeframes as "start – end".
+func cellText(v json.RawMessage, typ string) (text, kind string) {
+	switch typ {
+	case "duration":
+		if ns, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+			return time.Duration(ns).String(), "number"
+		}
+	case "timeframe":
+		var tf struct{ Start, End string }
+		if json.Unmarshal(v, &tf) == nil && tf.Start != "" && tf.End != "" {
+			return tf.Start + " – " + tf.End, "string"
+		}
+	}
 	switch v[0] {
 	case '"':
 		var s string
