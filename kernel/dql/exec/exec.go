@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
+	"sync"
 
 	"github.com/trailbook/trailbook/kernel/dql/plan"
 	"github.com/trailbook/trailbook/kernel/dql/value"
@@ -43,6 +45,17 @@ type Options struct {
 	// Parallelism is how many goroutines run the per-record steps after a fetch;
 	// 0 means GOMAXPROCS, 1 runs everything on the caller's goroutine.
 	Parallelism int
+	// Trace, if set, is told how each fetch is run: whether its aggregation is handed
+	// to the Source and, if not, why (trailbook query --explain).
+	Trace func(msg string)
+
+	warn *warnings // what the Sources warn about while the query runs
+}
+
+func (o Options) trace(format string, args ...any) {
+	if o.Trace != nil {
+		o.Trace(fmt.Sprintf(format, args...))
+	}
 }
 
 func (o Options) workers() int {
@@ -56,14 +69,23 @@ func (o Options) workers() int {
 // are produced as the caller pulls them; memory stays bounded by what blocking
 // commands (sort, summarize, join's right side) must hold.
 func Open(ctx context.Context, p *plan.Plan, opt Options) (Iterator, error) {
+	if opt.warn == nil {
+		opt.warn = &warnings{}
+	}
 	op, err := build(ctx, p, opt)
 	if err != nil {
 		return nil, err
 	}
-	return &planIter{op: op}, nil
+	return &planIter{op: op, warn: opt.warn}, nil
 }
 
-type planIter struct{ op operator }
+type planIter struct {
+	op   operator
+	warn *warnings
+}
+
+// Warnings implements Warner: what the query's Sources said so far.
+func (it *planIter) Warnings() []string { return it.warn.get() }
 
 func (it *planIter) Next(ctx context.Context) ([]*value.Record, error) {
 	if err := ctx.Err(); err != nil {
@@ -110,10 +132,56 @@ func Run(ctx context.Context, p *plan.Plan, opt Options) (*Result, error) {
 			return nil, err
 		}
 		if batch == nil {
+			res.Warnings = append(res.Warnings, RuntimeWarnings(it)...)
 			return res, nil
 		}
 		res.Records = append(res.Records, batch...)
 	}
+}
+
+// Warner is implemented by iterators that can say what their records lack: a
+// Source's scan of a cluster that answered without one of its nodes, say. The
+// iterators of Open implement it for the whole query.
+type Warner interface {
+	Warnings() []string
+}
+
+// RuntimeWarnings returns what the Sources of a query run with Open warned about so
+// far (a partial answer). Callers show them with the result, as they show the plan's
+// Warnings.
+func RuntimeWarnings(it Iterator) []string {
+	if w, ok := it.(Warner); ok {
+		return w.Warnings()
+	}
+	return nil
+}
+
+// warnings collects the runtime warnings of a query and its sub-queries, once each.
+type warnings struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (w *warnings) add(ss ...string) {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, s := range ss {
+		if !slices.Contains(w.list, s) {
+			w.list = append(w.list, s)
+		}
+	}
+}
+
+func (w *warnings) get() []string {
+	if w == nil {
+		return nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.list)
 }
 
 // Warnings returns what a plan's commands warn about (ignored parameters), for
@@ -137,6 +205,9 @@ func build(ctx context.Context, p *plan.Plan, opt Options) (operator, error) {
 	newCtx := func() *plan.Ctx { return plan.NewCtx(p.Env, subs) }
 	var op operator
 	steps := p.Steps
+	// pre is an aggregation computed by the Source, for the step at preAt.
+	var pre *preAggregated
+	preAt := -1
 	for i := 0; i < len(steps); i++ {
 		s := steps[i]
 		if stateless(s) {
@@ -170,11 +241,18 @@ func build(ctx context.Context, p *plan.Plan, opt Options) (operator, error) {
 			if !opt.NoPushdown {
 				req.Filters = pushdown(steps[i+1:])
 			}
+			if a, at, err := aggregate(ctx, opt, s, steps[i+1:], req.Filters); err != nil {
+				return nil, &RuntimeError{Command: "fetch", Err: err}
+			} else if a != nil {
+				pre, preAt = a, i+1+at
+				op = &fetchOp{it: a.rest, warn: opt.warn}
+				continue
+			}
 			it, err := opt.Source.Scan(ctx, req)
 			if err != nil {
 				return nil, &RuntimeError{Command: "fetch", Err: err}
 			}
-			op = &fetchOp{it: it}
+			op = &fetchOp{it: it, warn: opt.warn}
 		case *plan.SortStep:
 			op = &sortOp{in: op, cx: newCtx(), keys: s.Keys, desc: s.Desc}
 		case *plan.LimitStep:
@@ -202,9 +280,17 @@ func build(ctx context.Context, p *plan.Plan, opt Options) (operator, error) {
 			}
 			op = newLookupOp(op, newCtx(), s, right)
 		case *plan.SummarizeStep:
-			op = &summarizeOp{in: op, cx: newCtx(), step: s}
+			o := &summarizeOp{in: op, cx: newCtx(), step: s}
+			if i == preAt {
+				o.pre = pre
+			}
+			op = o
 		case *plan.TimeseriesStep:
-			op = &timeseriesOp{in: op, cx: newCtx(), step: s}
+			o := &timeseriesOp{in: op, cx: newCtx(), step: s}
+			if i == preAt {
+				o.pre = pre
+			}
+			op = o
 		case *plan.FieldsSummaryStep:
 			op = &fieldsSummaryOp{in: op, step: s}
 		default:
@@ -269,10 +355,16 @@ func (o *dataOp) Next(context.Context) ([]*value.Record, error) {
 
 func (o *dataOp) Close() {}
 
-type fetchOp struct{ it Iterator }
+type fetchOp struct {
+	it   Iterator
+	warn *warnings
+}
 
 func (o *fetchOp) Next(ctx context.Context) ([]*value.Record, error) {
 	b, err := o.it.Next(ctx)
+	if w, ok := o.it.(Warner); ok {
+		o.warn.add(w.Warnings()...)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

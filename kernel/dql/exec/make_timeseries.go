@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/trailbook/trailbook/kernel/dql/plan"
@@ -14,6 +15,7 @@ type timeseriesOp struct {
 	in   operator
 	cx   *plan.Ctx
 	step *plan.TimeseriesStep
+	pre  *preAggregated // slots the Source computed; in holds the rest
 	out  *emitter
 }
 
@@ -55,6 +57,38 @@ func (o *timeseriesOp) Next(ctx context.Context) ([]*value.Record, error) {
 			st.add(args)
 		}
 	}
+	newGroup := func() *tsGroup {
+		g := &tsGroup{states: make([][]*aggState, len(s.Aggs)), touched: make([]bool, s.Slots)}
+		for i := range g.states {
+			g.states[i] = make([]*aggState, s.Slots)
+		}
+		return g
+	}
+	var firsts firstTimes
+	if o.pre != nil {
+		for _, row := range o.pre.sorted() {
+			d := row.Slot - s.Start
+			if d < 0 || d%s.Interval != 0 || d/s.Interval >= int64(s.Slots) {
+				return nil, &RuntimeError{Command: "makeTimeseries", Err: fmt.Errorf("the log source returned a slot at %s, not one of the series", value.AppendTimestamp(nil, row.Slot))}
+			}
+			slot := int(d / s.Interval)
+			gi, fresh := groups.lookup(row.Keys)
+			if fresh {
+				tgs = append(tgs, newGroup())
+			}
+			firsts.see(gi, row.First)
+			g := tgs[gi]
+			g.touched[slot] = true
+			for ai, c := range s.Aggs {
+				st := g.states[ai][slot]
+				if st == nil {
+					st = newAggState(c)
+					g.states[ai][slot] = st
+				}
+				st.merge(o.pre.specs[ai].Func, row.Parts[ai])
+			}
+		}
+	}
 	err := drain(ctx, o.in, func(r *value.Record) {
 		var first, last int
 		if s.Spread != nil {
@@ -81,11 +115,10 @@ func (o *timeseriesOp) Next(ctx context.Context) ([]*value.Record, error) {
 		}
 		gi, fresh := groups.lookup(byVals)
 		if fresh {
-			g := &tsGroup{states: make([][]*aggState, len(s.Aggs)), touched: make([]bool, s.Slots)}
-			for i := range g.states {
-				g.states[i] = make([]*aggState, s.Slots)
-			}
-			tgs = append(tgs, g)
+			tgs = append(tgs, newGroup())
+		}
+		if o.pre != nil {
+			firsts.seeRecord(gi, r)
 		}
 		for slot := first; slot <= last && slot < s.Slots; slot++ {
 			addSlot(tgs[gi], slot, r)
@@ -95,15 +128,13 @@ func (o *timeseriesOp) Next(ctx context.Context) ([]*value.Record, error) {
 		return nil, err
 	}
 	if len(tgs) == 0 && s.Nonempty {
-		g := &tsGroup{states: make([][]*aggState, len(s.Aggs)), touched: make([]bool, s.Slots)}
-		for i := range g.states {
-			g.states[i] = make([]*aggState, s.Slots)
-		}
-		tgs = append(tgs, g)
+		tgs = append(tgs, newGroup())
 		groups.keys = append(groups.keys, make([]value.Value, len(s.By)))
 	}
+	order := firsts.order(len(tgs))
 	recs := make([]*value.Record, len(tgs))
-	for gi, g := range tgs {
+	for oi, gi := range order {
+		g := tgs[gi]
 		rec := value.NewRecord(2 + len(s.By) + len(s.Aggs))
 		rec.Append("timeframe", value.Timeframe(s.Start, s.End))
 		rec.Append("interval", value.Duration(s.Interval))
@@ -130,7 +161,7 @@ func (o *timeseriesOp) Next(ctx context.Context) ([]*value.Record, error) {
 			}
 			rec.Set(s.Names[ai], value.Array(arr))
 		}
-		recs[gi] = rec
+		recs[oi] = rec
 	}
 	o.out = &emitter{recs: recs}
 	return o.out.next(), nil

@@ -16,6 +16,7 @@ import (
 func pushdown(steps []plan.Step) []Predicate {
 	var preds []Predicate
 	jsonAlias := ""
+	resolve := func(n syntax.Node) ([]string, bool) { return path(n, jsonAlias) }
 	for _, s := range steps {
 		switch s := s.(type) {
 		case *plan.FilterStep:
@@ -23,7 +24,7 @@ func pushdown(steps []plan.Step) []Predicate {
 				return preds
 			}
 			for _, conj := range conjuncts(s.Cond.Node) {
-				if p, ok := predicate(conj, jsonAlias); ok {
+				if p, ok := predicate(conj, resolve); ok {
 					preds = append(preds, p)
 				}
 			}
@@ -115,19 +116,21 @@ func literal(n syntax.Node) (value.Value, bool) {
 var flip = map[syntax.Token]Op{syntax.EQ: OpEq, syntax.NE: OpNe, syntax.LT: OpGt, syntax.LE: OpGe, syntax.GT: OpLt, syntax.GE: OpLe}
 var direct = map[syntax.Token]Op{syntax.EQ: OpEq, syntax.NE: OpNe, syntax.LT: OpLt, syntax.LE: OpLe, syntax.GT: OpGt, syntax.GE: OpGe}
 
-func predicate(n syntax.Node, jsonAlias string) (Predicate, bool) {
+// predicate translates a comparison of a path with constants; resolve turns a field
+// reference into its path.
+func predicate(n syntax.Node, resolve func(syntax.Node) ([]string, bool)) (Predicate, bool) {
 	switch n := n.(type) {
 	case *syntax.Binary:
 		op, ok := direct[n.Op]
 		if !ok {
 			return Predicate{}, false
 		}
-		if p, ok := path(n.X, jsonAlias); ok {
+		if p, ok := resolve(n.X); ok {
 			if v, ok := literal(n.Y); ok {
 				return Predicate{Path: p, Op: op, Values: []value.Value{v}}, true
 			}
 		}
-		if p, ok := path(n.Y, jsonAlias); ok {
+		if p, ok := resolve(n.Y); ok {
 			if v, ok := literal(n.X); ok {
 				return Predicate{Path: p, Op: flip[n.Op], Values: []value.Value{v}}, true
 			}
@@ -136,7 +139,7 @@ func predicate(n syntax.Node, jsonAlias string) (Predicate, bool) {
 		if len(n.Args) == 0 || n.Args[0].Name != "" {
 			return Predicate{}, false
 		}
-		p, ok := path(n.Args[0].Value, jsonAlias)
+		p, ok := resolve(n.Args[0].Value)
 		if !ok {
 			return Predicate{}, false
 		}
@@ -183,7 +186,7 @@ func predicate(n syntax.Node, jsonAlias string) (Predicate, bool) {
 			return Predicate{Path: p, Op: OpIn, Values: vals}, true
 		}
 	case *syntax.Paren:
-		return predicate(n.X, jsonAlias)
+		return predicate(n.X, resolve)
 	}
 	return Predicate{}, false
 }

@@ -14,6 +14,7 @@ type aggState struct {
 	call  *plan.AggCall
 	acc   funcs.Acc
 	elems []funcs.Acc
+	extra int64 // records counted by a Source (count, countIf)
 }
 
 func newAggState(c *plan.AggCall) *aggState {
@@ -41,9 +42,25 @@ func (s *aggState) add(args []value.Value) {
 	}
 }
 
+// merge adds what a Source computed for the group (see AggFunc).
+func (s *aggState) merge(f AggFunc, p AggPart) {
+	switch f {
+	case AggCount, AggCountIf:
+		s.extra += p.Count
+	default:
+		for _, v := range p.Values {
+			s.acc.Add([]value.Value{v})
+		}
+	}
+}
+
 func (s *aggState) result() value.Value {
 	if !s.call.Elementwise {
-		return s.acc.Result()
+		v := s.acc.Result()
+		if n, ok := v.Long(); ok && s.extra != 0 {
+			v = value.Long(n + s.extra)
+		}
+		return v
 	}
 	if s.elems == nil {
 		return value.Value{}
@@ -84,6 +101,7 @@ type summarizeOp struct {
 	in   operator
 	cx   *plan.Ctx
 	step *plan.SummarizeStep
+	pre  *preAggregated // groups the Source computed; in holds the rest
 	out  *emitter
 }
 
@@ -103,6 +121,19 @@ func (o *summarizeOp) Next(ctx context.Context) ([]*value.Record, error) {
 		}
 		return st
 	}
+	var firsts firstTimes
+	if o.pre != nil {
+		for _, row := range o.pre.sorted() {
+			gi, fresh := groups.lookup(row.Keys)
+			if fresh {
+				states = append(states, newStates())
+			}
+			firsts.see(gi, row.First)
+			for ai, st := range states[gi] {
+				st.merge(o.pre.specs[ai].Func, row.Parts[ai])
+			}
+		}
+	}
 	err := drain(ctx, o.in, func(r *value.Record) {
 		for i, b := range s.By {
 			byVals[i] = b.Eval(o.cx, r)
@@ -110,6 +141,9 @@ func (o *summarizeOp) Next(ctx context.Context) ([]*value.Record, error) {
 		gi, fresh := groups.lookup(byVals)
 		if fresh {
 			states = append(states, newStates())
+		}
+		if o.pre != nil {
+			firsts.seeRecord(gi, r)
 		}
 		for _, st := range states[gi] {
 			args = st.call.EvalArgs(o.cx, r, args)
@@ -123,8 +157,10 @@ func (o *summarizeOp) Next(ctx context.Context) ([]*value.Record, error) {
 		groups.keys = append(groups.keys, nil)
 		states = append(states, newStates())
 	}
+	order := firsts.order(len(states))
 	recs := make([]*value.Record, len(states))
-	for gi, st := range states {
+	for oi, gi := range order {
+		st := states[gi]
 		rec := value.NewRecord(len(s.By) + len(s.Items))
 		for i, name := range s.ByNames {
 			rec.Set(name, groups.keys[gi][i])
@@ -136,7 +172,7 @@ func (o *summarizeOp) Next(ctx context.Context) ([]*value.Record, error) {
 		for i, item := range s.Items {
 			rec.Set(s.Names[i], item.Eval(o.cx, nil))
 		}
-		recs[gi] = rec
+		recs[oi] = rec
 	}
 	o.out = &emitter{recs: recs}
 	return o.out.next(), nil

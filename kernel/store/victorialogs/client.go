@@ -63,6 +63,12 @@ type Client struct {
 	HTTP *http.Client
 	// AccountID and ProjectID select the VictoriaLogs tenant; "" means 0.
 	AccountID, ProjectID string
+	// Partial makes queries answer when a storage node is down, from the nodes that
+	// are up: a query that fails for an unavailable node is sent again with
+	// allow_partial_response=1, and its result carries a warning (exec.Warner) that
+	// says it is partial. Without it such a query fails with ErrUnavailable. Ingest
+	// never accepts partial answers.
+	Partial bool
 }
 
 // dialTimeout bounds connecting to the node: an unreachable address must fail a
@@ -127,9 +133,13 @@ func (c *Client) post(ctx context.Context, path string, form url.Values, content
 	return nil, &Error{URL: c.base + path, Status: resp.StatusCode, Msg: shorten(string(msg))}
 }
 
-// query starts a LogsQL query and returns the streaming answer.
-func (c *Client) query(ctx context.Context, logsql string) (*http.Response, error) {
+// query starts a LogsQL query and returns the streaming answer. With partial,
+// VictoriaLogs answers from the storage nodes that are up.
+func (c *Client) query(ctx context.Context, logsql string, partial bool) (*http.Response, error) {
 	form := url.Values{"query": {logsql}, "allow_partial_response": {"0"}}
+	if partial {
+		form.Set("allow_partial_response", "1")
+	}
 	if dl, ok := ctx.Deadline(); ok {
 		// Let the cluster stop working when the caller stops waiting.
 		if d := time.Until(dl); d > 0 {
@@ -143,7 +153,7 @@ func (c *Client) query(ctx context.Context, logsql string) (*http.Response, erro
 // object per line; fn must not keep the slice). An error line in the answer, which
 // VictoriaLogs writes when a node fails mid-answer, becomes an *Error.
 func (c *Client) queryLines(ctx context.Context, logsql string, fn func(line []byte) error) error {
-	resp, err := c.query(ctx, logsql)
+	resp, err := c.query(ctx, logsql, false)
 	if err != nil {
 		return err
 	}
@@ -164,6 +174,34 @@ func (c *Client) queryLines(ctx context.Context, logsql string, fn func(line []b
 			return err
 		}
 	}
+}
+
+// search starts a query of Scan or Aggregate. With c.Partial, a query that fails
+// because a storage node is down is sent again accepting a partial answer, and
+// warning says so; otherwise the failure is the error.
+func (c *Client) search(ctx context.Context, logsql string) (resp *http.Response, warning string, err error) {
+	resp, err = c.query(ctx, logsql, false)
+	if err == nil || !c.Partial || !nodeDown(err) {
+		return resp, "", err
+	}
+	resp, err2 := c.query(ctx, logsql, true)
+	if err2 != nil {
+		return nil, "", err2
+	}
+	return resp, partialWarning(err), nil
+}
+
+// nodeDown reports whether err is VictoriaLogs saying that a storage node is
+// unavailable, or an answer cut short: what a partial answer can stand in for. A
+// node at the URL that does not answer at all is not.
+func nodeDown(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.unavailable()
+}
+
+// partialWarning is the warning of a partial answer; err is why the full one failed.
+func partialWarning(err error) string {
+	return fmt.Sprintf("partial result: %v; the events held by the unavailable storage nodes are missing", err)
 }
 
 // flush asks the node to make recently ingested entries searchable now

@@ -21,7 +21,15 @@ const (
 	fieldPartial = "trailbook.partial"
 	// fieldNonString lists the flattened members that are not non-empty strings.
 	fieldNonString = "trailbook.nonstring"
+	// fieldFormat is the version of the rules an entry was written with; see
+	// formatVersion.
+	fieldFormat = "trailbook.format"
 )
+
+// formatVersion is the value of fieldFormat in the entries ingest writes now. Entries
+// without it were written before trailbook.nonstring listed objects; aggregation
+// pushdown leaves them to the local engine (aggregate.go).
+const formatVersion = "2"
 
 // streamFields are the entry's stream fields, in the order of _stream_fields.
 var streamFields = []string{exec.FieldBucket, exec.FieldAccount, exec.FieldRegion}
@@ -97,11 +105,12 @@ type flattener struct {
 // with one name wins, as value.Record.Get does. It reports whether some member was
 // left out for a limit (the event is then partial).
 //
-// It also appends trailbook.nonstring, the space-separated names of the flattened
-// members whose value is not a non-empty string (numbers, booleans, nulls, empty
-// strings, arrays). In VictoriaLogs every value is a string, and "" is no value: this
-// field tells the entries where a stored field means what DQL sees from those where
-// it does not, which aggregation pushdown needs to group exactly (see README.md).
+// It also appends trailbook.nonstring, the space-separated names of the members
+// whose value is not a non-empty string (numbers, booleans, nulls, empty strings,
+// arrays, objects). In VictoriaLogs every value is a string, "" is no value and an
+// object is no field: this field tells the entries where a stored field (or its
+// absence) means what DQL sees from those where it does not, which aggregation
+// pushdown needs to filter and group exactly (aggregate.go).
 func flatten(dst []byte, raw []byte) ([]byte, bool) {
 	f := flattener{dst: dst}
 	f.object(gjson.ParseBytes(raw), 0)
@@ -146,16 +155,16 @@ func (f *flattener) object(obj gjson.Result, depth int) {
 			val = "false"
 		case gjson.JSON:
 			if v.IsObject() {
+				// An object is no stored field, and no value either: list it, so
+				// that an aggregation grouping by its path does not take it for null.
+				f.listNonString(name)
 				f.object(v, depth+1)
 				return true
 			}
 			val = v.Raw
 		}
 		if v.Type != gjson.String || val == "" {
-			if len(f.nonstr) > 0 {
-				f.nonstr = append(f.nonstr, ' ')
-			}
-			f.nonstr = append(f.nonstr, name...)
+			f.listNonString(name)
 		}
 		if val == "" {
 			return true
@@ -172,6 +181,14 @@ func (f *flattener) object(obj gjson.Result, depth int) {
 		f.dst = appendJSONString(f.dst, val)
 		return true
 	})
+}
+
+// listNonString adds a member's name to trailbook.nonstring.
+func (f *flattener) listNonString(name string) {
+	if len(f.nonstr) > 0 {
+		f.nonstr = append(f.nonstr, ' ')
+	}
+	f.nonstr = append(f.nonstr, name...)
 }
 
 // appendJSONString appends s as a JSON string. Only the quote, the backslash and

@@ -310,6 +310,7 @@ func (b *batch) prepare(bucket string) {
 		line = appendField(line, exec.FieldLogLevel, level)
 		line = appendField(line, fieldKey, hex.EncodeToString(e.key[:]))
 		line = appendField(line, fieldBatch, b.id)
+		line = appendField(line, fieldFormat, formatVersion)
 		if len(line)+len(flat)+32 > lineBudget {
 			// VictoriaLogs refuses longer lines by default: keep the event, drop
 			// the flattened members.

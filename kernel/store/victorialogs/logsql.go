@@ -82,6 +82,20 @@ func translate(req exec.ScanRequest) scanQuery {
 //	_time:[2024-03-01T09:00:00Z, 2024-03-01T10:00:00Z) AND "trailbook.key":* AND … | fields "_msg", …
 func (q scanQuery) String() string {
 	var b strings.Builder
+	b.WriteString(q.head())
+	b.WriteString(" | fields ")
+	for i, f := range scanFields {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(quote(f))
+	}
+	return b.String()
+}
+
+// head returns the filters of the query, without pipes.
+func (q scanQuery) head() string {
+	var b strings.Builder
 	b.WriteString("_time:[")
 	b.WriteString(formatTime(q.from))
 	b.WriteString(", ")
@@ -92,13 +106,6 @@ func (q scanQuery) String() string {
 	for _, f := range q.filters {
 		b.WriteString(" AND ")
 		b.WriteString(f)
-	}
-	b.WriteString(" | fields ")
-	for i, f := range scanFields {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(quote(f))
 	}
 	return b.String()
 }

@@ -91,10 +91,15 @@ func TestFlatten(t *testing.T) {
 		}
 	}
 	f(`{"eventName":"GetObject","userIdentity":{"arn":"a\"b","type":""},"n":1.50,"ok":true,"x":null,"arr":[1, 2]}`,
-		`,"eventName":"GetObject","userIdentity.arn":"a\"b","n":"1.50","ok":"true","arr":"[1, 2]","trailbook.nonstring":"userIdentity.type n ok x arr"`, false)
+		`,"eventName":"GetObject","userIdentity.arn":"a\"b","n":"1.50","ok":"true","arr":"[1, 2]","trailbook.nonstring":"userIdentity userIdentity.type n ok x arr"`, false)
 	f(`{"e":"first","e":"second","a.b":"dotted","a":{"b":"nested"},"":"empty","aws":{"region":"x"},"_time":"t","loglevel":"l"}`,
-		`,"e":"first","a.b":"nested"`, false)
-	f(`{"d":`+strings.Repeat(`{"d":`, 12)+`1`+strings.Repeat(`}`, 13)+`}`, ``, true)
+		`,"e":"first","a.b":"nested","trailbook.nonstring":"a"`, false)
+	deep := strings.TrimSuffix(strings.Repeat("d.", 12), ".")
+	var objs []string
+	for i := 1; i <= 12; i++ {
+		objs = append(objs, deep[:2*i-1])
+	}
+	f(`{"d":`+strings.Repeat(`{"d":`, 12)+`1`+strings.Repeat(`}`, 13)+`}`, `,"trailbook.nonstring":"`+strings.Join(objs, " ")+`"`, true)
 	f(`{"big":"`+strings.Repeat("x", maxFlatValue+1)+`","small":"s"}`, `,"small":"s"`, true)
 }
 

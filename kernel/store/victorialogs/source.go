@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/tidwall/gjson"
@@ -26,17 +27,25 @@ var _ exec.Source = (*Client)(nil)
 // the query. req.Limit is not pushed: the cluster's filters are a superset of the
 // query's, so its first records need not be the query's first.
 func (c *Client) Scan(ctx context.Context, req exec.ScanRequest) (exec.Iterator, error) {
-	q := translate(req)
+	return c.scan(ctx, translate(req), req)
+}
+
+// scan sends a scan query and streams its records; req holds the exact conditions
+// the iterator checks again.
+func (c *Client) scan(ctx context.Context, q scanQuery, req exec.ScanRequest) (exec.Iterator, error) {
 	if q.empty {
 		return &scanIter{done: true}, nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	resp, err := c.query(ctx, q.String())
+	resp, warning, err := c.search(ctx, q.String())
 	if err != nil {
 		cancel()
 		return nil, fmt.Errorf("cannot scan logs: %w", err)
 	}
-	it := &scanIter{cancel: cancel, out: make(chan scanBatch, 2)}
+	it := &scanIter{cancel: cancel, out: make(chan scanBatch, 2), partial: c.Partial}
+	if warning != "" {
+		it.warn(warning)
+	}
 	it.wg.Add(1)
 	go func() {
 		defer it.wg.Done()
@@ -66,11 +75,29 @@ type scanBatch struct {
 // (rebuilding, not the network, bounds a scan that streams every record). The order
 // of records is the cluster's, which has none, so the decoders need not keep it.
 type scanIter struct {
-	cancel context.CancelFunc
-	out    chan scanBatch
-	wg     sync.WaitGroup
-	done   bool
-	once   sync.Once
+	cancel  context.CancelFunc
+	out     chan scanBatch
+	wg      sync.WaitGroup
+	done    bool
+	once    sync.Once
+	partial bool // an answer cut short ends the scan with a warning, not an error
+
+	mu       sync.Mutex
+	warnings []string
+}
+
+// warn records that the scan's answer is partial.
+func (it *scanIter) warn(w string) {
+	it.mu.Lock()
+	it.warnings = append(it.warnings, w)
+	it.mu.Unlock()
+}
+
+// Warnings implements exec.Warner.
+func (it *scanIter) Warnings() []string {
+	it.mu.Lock()
+	defer it.mu.Unlock()
+	return slices.Clone(it.warnings)
 }
 
 // chunk is up to exec.BatchSize answer lines, copied out of the reader's buffer.
@@ -118,6 +145,10 @@ func (it *scanIter) read(ctx context.Context, lr *lineReader, req exec.ScanReque
 		if err != nil {
 			if ctx.Err() != nil {
 				err = ctx.Err()
+			} else if it.partial && nodeDown(err) {
+				// The records so far stand, marked partial.
+				it.warn(partialWarning(err))
+				break
 			}
 			it.send(ctx, scanBatch{err: fmt.Errorf("cannot scan logs: %w", err)})
 			return
