@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/trailbook
 SHARED  ?= ../shared
 
-.PHONY: build ui run test vet unit conformance browser browser-deps fuzz bench clean
+.PHONY: build ui run test vet unit jupyter-deps conformance browser browser-deps fuzz bench clean
 
 # The UI's npm packages come from the committed lockfile and are bundled into
 # notebook/ui/dist, which the binary embeds.
@@ -23,8 +23,17 @@ vet:
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 
 # TRAILBOOK_JUPYTER_CLIENT runs the @jupyterlab/services acceptance test (node, npm).
-unit: ui
+unit: ui jupyter-deps
 	TRAILBOOK_JUPYTER_CLIENT=1 $(GO) test -count=1 ./...
+
+# Debian's Jupyter packages, which tests use through /usr/bin/python3 and
+# /usr/bin/jupyter: the official nbformat validator, nbconvert, nbclient.
+JUPYTER_DEBS := jupyter-nbconvert python3-nbclient jupyter-client python3-nbformat
+jupyter-deps:
+	@/usr/bin/python3 -c 'import nbformat, nbclient, jupyter_client' 2>/dev/null && test -x /usr/bin/jupyter-nbconvert || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing $(JUPYTER_DEBS) for the tests"; apt-get update -qq && apt-get install -y -qq $(JUPYTER_DEBS) >/dev/null; \
+	  else echo "error: the tests need Jupyter's packages: apt-get install -y $(JUPYTER_DEBS)" >&2; exit 1; fi; }
 
 # The shared DQL conformance cases, run against the built binary.
 conformance: build
