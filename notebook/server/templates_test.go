@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailbook/trailbook/kernel"
 	"github.com/trailbook/trailbook/kernel/params"
 	"github.com/trailbook/trailbook/notebook"
 )
@@ -141,24 +140,19 @@ func (f *fakeTemplates) Save(nb *notebook.Notebook, meta TemplateMeta) (Template
 	return info, nil
 }
 
+// newTemplateFixture is newFixture's notebook directory and kernels, served with
+// tpl as the template library (nil: none).
 func newTemplateFixture(t *testing.T, tpl Templates) *fixture {
 	t.Helper()
-	base := t.TempDir()
-	dir := filepath.Join(base, "notebooks")
-	nbs, err := notebook.OpenDir(dir)
+	f := newFixture(t)
+	nbs, err := notebook.OpenDir(f.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { nbs.Close() })
-	km := kernel.NewManager(kernel.Options{}, 0)
-	t.Cleanup(km.Close)
-	cfg := Config{Kernels: km, Notebooks: nbs, Token: testToken, Hosts: []string{"127.0.0.1"}, Port: "test"}
-	if tpl != nil {
-		cfg.Templates = tpl
-	}
-	srv := httptest.NewServer(New(cfg))
-	t.Cleanup(srv.Close)
-	return &fixture{srv: srv, kernels: km, dir: dir, base: base}
+	f.srv = httptest.NewServer(New(Config{Kernels: f.kernels, Notebooks: nbs, Token: testToken, Hosts: []string{"127.0.0.1"}, Port: "test", Templates: tpl}))
+	t.Cleanup(f.srv.Close)
+	return f
 }
 
 func TestTemplatesList(t *testing.T) {

@@ -121,6 +121,21 @@ func TestTemplateGallery(t *testing.T) {
 		t.Fatalf("%d cells failed%s", failed, diagnose(ctx))
 	}
 	checkClean(t, ctx, s)
+
+	// Save it as a template of one's own from the ⋯ menu; a bundled name is
+	// refused, another is saved and shows in the gallery as yours.
+	do(t, ctx, "open the ⋯ menu", chromedp.Click(`.more-menu`))
+	waitFor(t, ctx, "the menu", `document.activeElement.matches('.menu-item')`)
+	press(t, ctx, "\r") // the first item: Save as template…
+	waitFor(t, ctx, "the save dialog", `document.activeElement === document.querySelector('dialog.tpl-save[open] #tpl-save-name')`)
+	insertText(t, ctx, "console-signin-failures")
+	press(t, ctx, "\r")
+	waitFor(t, ctx, "the refusal", `document.querySelector('dialog.tpl-save .tpl-status').textContent.includes('Pick another name')`)
+	setField(t, ctx, "#tpl-save-name", "my-signins")
+	press(t, ctx, "\r")
+	waitFor(t, ctx, "the dialog to close", `!document.querySelector('dialog.tpl-save') && [...document.querySelectorAll('.toast')].some((e) => e.textContent.includes('my-signins'))`)
+	do(t, ctx, "open the gallery", chromedp.Navigate(s.page("/")+"&view=templates&q=my-signins"))
+	waitFor(t, ctx, "the saved template", `document.body.dataset.ready === 'true' && document.querySelector('.tpl-card[data-name="my-signins"] .tpl-origin')?.textContent === 'yours'`)
 }
 
 // TestTemplateGalleryHostile serves a user template whose title, description,

@@ -6,6 +6,7 @@
 import { el, append, clear } from '../dom.js';
 import { templates as api, encodePath } from '../api.js';
 import { check } from './match.js';
+import { openDialog } from './dialog.js';
 
 /** TIMEFRAME_PRESETS are the quick choices beside a timeframe field. */
 export const TIMEFRAME_PRESETS = [
@@ -44,19 +45,11 @@ export async function openForm(t, { dir = '', restoreFocus = null } = {}) {
   const cancel = el('button', { type: 'button', class: 'btn small', on: { click: () => dialog.close() } }, 'Cancel');
   const preview = el('div', { class: 'tpl-cells' }, el('p', { class: 'muted' }, 'Loading…'));
   const details = el('details', { class: 'tpl-preview' }, el('summary', {}, 'Preview the cells'), preview);
-  const titleID = 'tpl-dialog-title';
   const form = el('form', { class: 'tpl-form', novalidate: true },
     fields.length ? el('fieldset', {}, el('legend', {}, 'Parameters'), fields.map((f) => f.node)) : el('p', { class: 'muted' }, 'This template has no parameters.'),
     status,
     el('div', { class: 'tpl-buttons' }, openRun, openOnly, cancel),
     details);
-  const dialog = el('dialog', { class: 'tpl-dialog', 'aria-labelledby': titleID, dataset: { name: t.name } },
-    el('header', {},
-      el('h2', { id: titleID }, t.title || t.name),
-      el('button', { type: 'button', class: 'btn', 'aria-label': 'Close', title: 'Close (Esc)', on: { click: () => dialog.close() } }, '✕')),
-    el('p', { class: 'tpl-desc' }, t.description || ''),
-    t.events?.length ? el('p', { class: 'tpl-events muted' }, 'Reads ', t.events.join(', ')) : null,
-    form);
 
   let busy = false;
   form.addEventListener('submit', async (ev) => {
@@ -101,12 +94,10 @@ export async function openForm(t, { dir = '', restoreFocus = null } = {}) {
       }
     }
   });
-  dialog.addEventListener('close', () => {
-    dialog.remove();
-    restoreFocus?.focus?.();
-  });
-  document.body.append(dialog);
-  dialog.showModal();
+  const dialog = openDialog({ title: t.title || t.name, id: 'tpl-dialog-title', restoreFocus, dataset: { name: t.name } },
+    el('p', { class: 'tpl-desc' }, t.description || ''),
+    t.events?.length ? el('p', { class: 'tpl-events muted' }, 'Reads ', t.events.join(', ')) : null,
+    form);
   (fields[0]?.input || openRun).focus();
 
   // The preview comes with the template's full description; the form works without it.

@@ -6,6 +6,7 @@ import { templates as api } from '../api.js';
 import { showMenu } from '../menu.js';
 import { galleryURL } from './gallery.js';
 import { slug, splitList, validName } from './match.js';
+import { openDialog } from './dialog.js';
 
 /** addTemplateMenu puts the "⋯" menu into the top bar of page (a NotebookPage). */
 export function addTemplateMenu(page) {
@@ -47,11 +48,6 @@ export function saveDialog(page, restoreFocus) {
   const form = el('form', { class: 'tpl-form', novalidate: true },
     name.row, titleIn.row, desc.row, tags.row, status,
     el('div', { class: 'tpl-buttons' }, save, el('button', { type: 'button', class: 'btn small', on: { click: () => dialog.close() } }, 'Cancel')));
-  const dialog = el('dialog', { class: 'tpl-dialog tpl-save', 'aria-labelledby': 'tpl-save-title' },
-    el('header', {}, el('h2', { id: 'tpl-save-title' }, 'Save as template'),
-      el('button', { type: 'button', class: 'btn', 'aria-label': 'Close', title: 'Close (Esc)', on: { click: () => dialog.close() } }, '✕')),
-    el('p', { class: 'muted' }, 'Your templates appear in the gallery and in trailbook template list. The parameters this notebook declares are kept.'),
-    form);
   let replacing = ''; // the name the user agreed to save over
   name.node.addEventListener('input', () => {
     replacing = '';
@@ -94,12 +90,9 @@ export function saveDialog(page, restoreFocus) {
       }
     }
   });
-  dialog.addEventListener('close', () => {
-    dialog.remove();
-    restoreFocus?.focus?.();
-  });
-  document.body.append(dialog);
-  dialog.showModal();
+  const dialog = openDialog({ title: 'Save as template', id: 'tpl-save-title', class: 'tpl-save', restoreFocus },
+    el('p', { class: 'muted' }, 'Your templates appear in the gallery and in trailbook template list. The parameters this notebook declares are kept.'),
+    form);
   name.node.focus();
   name.node.select();
   return dialog;
