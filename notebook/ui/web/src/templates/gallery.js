@@ -95,6 +95,9 @@ export async function openGallery(app, query = '', dir = '') {
   search.focus();
 }
 
+/** MAX_EVENTS is how many event names a card lists; the rest are in its tooltip. */
+const MAX_EVENTS = 4;
+
 /** card is one template's entry: its title opens the form; its tags filter the gallery. */
 function card(t, pick, filterBy) {
   const open = el('button', {
@@ -107,14 +110,16 @@ function card(t, pick, filterBy) {
       title: isAttack(tag) ? `MITRE ATT&CK technique ${tag}: show the templates that look for it` : `Show the templates tagged ${tag}`,
       on: { click: (ev) => { ev.stopPropagation(); filterBy(tag); } },
     }, tag)));
-  const events = (t.events || []).map((e) => e.slice(e.indexOf(':') + 1));
+  const events = [...new Set((t.events || []).map((e) => e.slice(e.indexOf(':') + 1)))];
+  const shownEvents = events.includes('*') ? 'any event'
+    : events.slice(0, MAX_EVENTS).join(', ') + (events.length > MAX_EVENTS ? ` and ${events.length - MAX_EVENTS} more` : '');
   const node = el('li', { class: 'tpl-card', dataset: { name: t.name } },
     el('h2', { class: 'tpl-title' }, open),
     el('p', { class: 'tpl-meta' }, el('code', { class: 'tpl-name' }, t.name),
       t.origin === 'user' ? el('span', { class: 'tpl-origin', title: t.overrides ? 'Your template: it replaces the bundled one of this name' : 'Your template' }, t.overrides ? 'yours, replaces bundled' : 'yours') : null),
     el('p', { class: 'tpl-desc' }, t.description || ''),
     tags.length ? el('ul', { class: 'tpl-tags', 'aria-label': 'Tags' }, tags) : null,
-    events.length ? el('p', { class: 'tpl-events muted', title: (t.events || []).join('\n') }, 'Reads ', [...new Set(events)].join(', ')) : null);
+    events.length ? el('p', { class: 'tpl-events muted', title: (t.events || []).join('\n') }, 'Reads ', shownEvents) : null);
   // A click anywhere on the card but its chips picks it too.
   node.addEventListener('click', (ev) => {
     if (!ev.target.closest('button, a')) pick(t, open);
