@@ -26,8 +26,9 @@ const (
 )
 
 type binding struct {
-	kind bindKind
-	path []string
+	kind    bindKind
+	path    []string
+	present bool // every record has the field (possibly null): a rename moves it
 }
 
 // alwaysPresent are the record fields every fetched record has (spec/dql.md §14).
@@ -93,7 +94,7 @@ func (sc *scope) lookupBelow(name string, top int) binding {
 			}
 		}
 	}
-	return binding{kind: bindPath, path: []string{name}} // a field of the fetched record
+	return binding{kind: bindPath, path: []string{name}, present: alwaysPresent[name]} // a field of the fetched record
 }
 
 // resolve returns the path a field reference reads: name, name[k]…, (x).
@@ -178,7 +179,7 @@ func matchAggregation(fetch *plan.FetchStep, steps []plan.Step) (aggMatch, strin
 			src := sc.lookup(FieldContent)
 			if !jsonParsed && s.Prereq == nil && s.Src.Field == FieldContent && src.kind == bindPath &&
 				len(src.path) == 1 && src.path[0] == FieldContent && isJSONPattern(s) {
-				l.assign[s.Exports[0]] = binding{kind: bindJSON}
+				l.assign[s.Exports[0]] = binding{kind: bindJSON, present: true}
 				jsonParsed = true
 			} else {
 				for _, e := range s.Exports {
@@ -189,11 +190,12 @@ func matchAggregation(fetch *plan.FetchStep, steps []plan.Step) (aggMatch, strin
 		case *plan.FieldsStep:
 			bs := map[string]binding{}
 			for j, x := range s.Exprs {
-				b := binding{kind: bindOpaque}
+				// fieldsAdd and fields set every item, null or not.
+				b := binding{kind: bindOpaque, present: true}
 				if p, ok := sc.resolve(x.Node); ok {
-					b = binding{kind: bindPath, path: p}
+					b = binding{kind: bindPath, path: p, present: true}
 				} else if id, ok := x.Node.(*syntax.Ident); ok && sc.lookup(id.Name).kind == bindJSON {
-					b = binding{kind: bindJSON}
+					b = binding{kind: bindJSON, present: true}
 				}
 				if s.Add {
 					// Later items see earlier ones: one layer per item.
@@ -219,7 +221,7 @@ func matchAggregation(fetch *plan.FetchStep, steps []plan.Step) (aggMatch, strin
 				}
 				// Renaming a field a record lacks changes nothing, so the new name
 				// means the old one only where the old one always exists.
-				if b := sc.lookup(from); b.kind == bindJSON || b.kind == bindPath && len(b.path) == 1 && alwaysPresent[b.path[0]] {
+				if sc.lookup(from).present {
 					sc.push(scopeLayer{renamed: map[string]string{to: from}})
 				} else {
 					sc.push(scopeLayer{assign: map[string]binding{to: {kind: bindOpaque}, from: {kind: bindRemoved}}})
