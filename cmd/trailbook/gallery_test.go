@@ -176,3 +176,36 @@ func TestServeTemplates(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkGallery measures what the gallery's API calls cost over the bundled
+// templates and an empty user directory: the list (which looks at the user
+// directory again each time), a search, and applying parameters to a template.
+func BenchmarkGallery(b *testing.B) {
+	lib, err := templates.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := gallery{lib}
+	b.Run("list", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if l, _ := g.List(""); len(l) == 0 {
+				b.Fatal("no templates")
+			}
+		}
+	})
+	b.Run("search", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			g.List("console mfa")
+		}
+	})
+	b.Run("apply", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := g.Apply("console-signin-failures", map[string]string{"timeframe": "-2h", "bucket": `x" or true or "`}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
