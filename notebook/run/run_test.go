@@ -92,7 +92,7 @@ func (*echoScripts) Run(ctx context.Context, code string, env kernel.ScriptEnv) 
 
 // build makes a notebook of cells: "md:TEXT" is a markdown cell, "name=N:CODE" a
 // named code cell, anything else a code cell.
-func build(t *testing.T, meta string, cells ...string) *notebook.Notebook {
+func build(t testing.TB, meta string, cells ...string) *notebook.Notebook {
 	t.Helper()
 	var nb struct {
 		Cells    []map[string]any `json:"cells"`
