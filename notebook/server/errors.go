@@ -24,7 +24,8 @@ func (e *apiError) with(reason string) *apiError {
 	return &c
 }
 
-// The server's errors. Keep codes stable: add new ones, never renumber.
+// The server's errors. Keep codes stable: add new ones, never renumber. The
+// template API's (40005, 40006, 40407, 40408, 40902, 42201) are in templates.go.
 var (
 	errBadJSON       = &apiError{40001, 400, "the request body is not valid JSON", ""}
 	errInvalid       = &apiError{40002, 400, "invalid notebook or contents model", ""}
