@@ -105,6 +105,9 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		return usagef("--timeout must not be negative")
 	}
 	input := pos[0]
+	if f.html == "-" && (f.out == "-" || f.out == "" && input == "-") {
+		return usagef("the notebook and the report cannot both go to stdout: give -o FILE or --html FILE")
+	}
 	given, err := paramValues(f.params)
 	if err != nil {
 		return err

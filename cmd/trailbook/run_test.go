@@ -83,6 +83,7 @@ func TestRunExitCodes(t *testing.T) {
 	f(2, "missing NOTEBOOK.ipynb", "run")
 	f(2, "expected one notebook", "run", good, bad)
 	f(2, "bogus", "run", "--bogus", good)
+	f(2, "cannot both go to stdout", "run", good, "-o", "-", "--html", "-")
 	f(2, `--param "x": want NAME=VALUE`, "run", withParam, "--param", "x")
 	f(2, "m", "run", withParam, "--param", "m=2") // not declared
 	f(2, "n", "run", withParam, "--param", "n=lots")
