@@ -15,7 +15,7 @@ import (
 // streamOutput is {"output_type":"stream","name":…,"text":…}.
 type streamOutput struct {
 	Name string
-	text string
+	text strings.Builder
 }
 
 func (s *streamOutput) encode() json.RawMessage {
@@ -23,7 +23,7 @@ func (s *streamOutput) encode() json.RawMessage {
 		OutputType string   `json:"output_type"`
 		Name       string   `json:"name"`
 		Text       []string `json:"text"`
-	}{"stream", s.Name, notebook.Lines(s.text)})
+	}{"stream", s.Name, notebook.Lines(s.text.String())})
 }
 
 // displayOutput is a display_data ({"output_type","data","metadata"}) or an

@@ -314,7 +314,10 @@ func (col *collector) iopub(m *protocol.Message) {
 type pending struct {
 	mu      sync.Mutex
 	outputs []json.RawMessage
-	stream  *streamOutput // the last output, when it is a stream (to append to)
+	// streams[i] is the stream that outputs[i] will be encoded from, nil for
+	// other outputs: consecutive writes append to the last one and outputs are
+	// encoded once, at the end (a script printing many lines stays linear).
+	streams []*streamOutput
 	count   *int
 	err     *protocol.ErrorContent
 	reply   bool
@@ -374,15 +377,15 @@ func (p *pending) add(m *protocol.Message) {
 		if m.DecodeContent(&st) != nil || st.Text == "" {
 			return
 		}
-		if p.stream != nil && p.stream.Name == st.Name {
+		if n := len(p.streams); n > 0 && p.streams[n-1] != nil && p.streams[n-1].Name == st.Name {
 			// Consecutive writes to one stream are one output, as Jupyter shows them.
-			p.stream.text += st.Text
-			p.outputs[len(p.outputs)-1] = p.stream.encode()
+			p.streams[n-1].text.WriteString(st.Text)
 			return
 		}
-		s := &streamOutput{Name: st.Name, text: st.Text}
-		p.outputs = append(p.outputs, s.encode())
-		p.stream = s
+		s := &streamOutput{Name: st.Name}
+		s.text.WriteString(st.Text)
+		p.outputs = append(p.outputs, nil)
+		p.streams = append(p.streams, s)
 	case protocol.DisplayData, protocol.ExecuteResult:
 		var d protocol.DisplayDataContent
 		if m.DecodeContent(&d) != nil || len(d.Data) == 0 {
@@ -397,13 +400,13 @@ func (p *pending) add(m *protocol.Message) {
 		p.err = &e
 		p.append(errorOutput(e))
 	case "clear_output":
-		p.outputs, p.stream = nil, nil
+		p.outputs, p.streams = nil, nil
 	}
 }
 
 func (p *pending) append(o json.RawMessage) {
 	p.outputs = append(p.outputs, o)
-	p.stream = nil
+	p.streams = append(p.streams, nil)
 }
 
 // finish closes done once both the reply and the idle status are in.
@@ -434,5 +437,10 @@ func (p *pending) abandon(msg string) {
 func (p *pending) results() ([]json.RawMessage, *int, *protocol.ErrorContent) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	for i, s := range p.streams {
+		if s != nil {
+			p.outputs[i] = s.encode()
+		}
+	}
 	return p.outputs, p.count, p.err
 }

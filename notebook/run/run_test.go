@@ -78,6 +78,11 @@ func (*echoScripts) Run(ctx context.Context, code string, env kernel.ScriptEnv) 
 		env.Print("stdout", "again\n")
 		env.Print("stderr", "warned\n")
 		return kernel.ScriptValue{}, nil
+	case "many":
+		for i := range 50000 {
+			env.Print("stdout", fmt.Sprintf("line %d\n", i))
+		}
+		return kernel.ScriptValue{}, nil
 	case "fail":
 		return kernel.ScriptValue{}, &kernel.ScriptError{Line: 1, Col: 1, Msg: arg}
 	case "result":
@@ -367,6 +372,20 @@ func TestCellTimeout(t *testing.T) {
 	}
 	if len(ex.Cells) != 1 {
 		t.Errorf("the cell after the timeout ran")
+	}
+}
+
+// TestLongStream checks that many writes to a stream make one output holding
+// every line (and, by finishing, that appending stays linear).
+func TestLongStream(t *testing.T) {
+	ex, err := Notebook(context.Background(), build(t, `{}`, "%%js\nmany"), options(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs := ex.Notebook.Cells[0].Outputs
+	var st struct{ Text []string }
+	if len(outs) != 1 || json.Unmarshal(outs[0], &st) != nil || len(st.Text) != 50000 || st.Text[49999] != "line 49999\n" {
+		t.Fatalf("%d outputs, %d lines", len(outs), len(st.Text))
 	}
 }
 
