@@ -69,3 +69,29 @@ await writeFile(path.join(dist, 'index.html'), index);
 
 const size = (p) => result.metafile.outputs[p].bytes;
 console.log(`notebook UI built: ${asset(script)} (${Math.round(size(script) / 1024)} KiB), ${asset(style)} (${Math.round(size(style) / 1024)} KiB)`);
+
+// The chart export script: ECharts (the same package and version as the page's)
+// with trailbook's chart option, as one classic script for renderers/chart, which
+// embeds it to draw SVG and PNG exports on the server (goja, ECharts' server-side
+// rendering) and inlines it into standalone HTML exports. go:embed cannot reach
+// outside its package, so it is written there, beside a committed placeholder
+// (renderers/chart/dist/.gitignore). ECharts' licence comments go at its end:
+// the script travels inside exported files.
+const chartDist = path.join(here, '..', '..', '..', 'renderers', 'chart', 'dist');
+await mkdir(chartDist, { recursive: true });
+const chartResult = await esbuild.build({
+  absWorkingDir: here,
+  entryPoints: ['src/outputs/chartexport.js'],
+  bundle: true,
+  format: 'iife',
+  minify: true,
+  target: 'es2020', // what goja runs; esbuild lowers anything newer
+  charset: 'utf8',
+  outfile: path.join(chartDist, 'chart.js'),
+  legalComments: 'eof',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  metafile: true,
+  logLevel: 'warning',
+});
+const chartBytes = Object.values(chartResult.metafile.outputs)[0].bytes;
+console.log(`chart export script built: renderers/chart/dist/chart.js (${Math.round(chartBytes / 1024)} KiB)`);
