@@ -23,6 +23,7 @@ import (
 	"github.com/trailbook/trailbook/notebook/report"
 	nbrun "github.com/trailbook/trailbook/notebook/run"
 	"github.com/trailbook/trailbook/renderers/bundle"
+	"github.com/trailbook/trailbook/renderers/chart"
 	"github.com/trailbook/trailbook/renderers/table"
 	"github.com/trailbook/trailbook/templates"
 )
@@ -200,9 +201,16 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// reportECharts returns the ECharts build that reports inline to draw charts; ""
-// until one is embedded, and then reports show each chart's image.
-var reportECharts = func() string { return "" }
+// reportECharts returns the ECharts build reports inline to draw their charts: the
+// UI's own (renderers/chart), "" when the binary was built without it, and then
+// reports show each chart as its image.
+func reportECharts() string {
+	src, err := chart.Script()
+	if err != nil {
+		return ""
+	}
+	return string(chart.InlineScript(src))
+}
 
 // paramValues reads --param NAME=VALUE flags.
 func paramValues(list []string) (map[string]string, error) {
