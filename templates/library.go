@@ -215,6 +215,9 @@ type SaveOptions struct {
 	// Overwrite replaces a user template of the same name, and allows a name that a
 	// bundled template has (the saved one then replaces it).
 	Overwrite bool
+	// Params are declared in addition to the notebook's own parameters, replacing
+	// one of the same name.
+	Params []params.Def
 }
 
 // Save writes nb as a user template described by meta, into the user directory as
@@ -246,7 +249,7 @@ func (l *Library) Save(nb *notebook.Notebook, meta Meta, opt SaveOptions) (strin
 	if _, err := os.Lstat(file); err == nil && !opt.Overwrite {
 		return "", fmt.Errorf("%s exists: choose another name, or overwrite it", file)
 	}
-	out, err := asTemplate(nb, meta)
+	out, err := asTemplate(nb, meta, opt.Params)
 	if err != nil {
 		return "", err
 	}
@@ -262,8 +265,9 @@ func (l *Library) Save(nb *notebook.Notebook, meta Meta, opt SaveOptions) (strin
 	return file, nil
 }
 
-// asTemplate returns the copy of nb that Save writes.
-func asTemplate(nb *notebook.Notebook, meta Meta) (*notebook.Notebook, error) {
+// asTemplate returns the copy of nb that Save writes, with extra parameters
+// declared.
+func asTemplate(nb *notebook.Notebook, meta Meta, extra []params.Def) (*notebook.Notebook, error) {
 	out, err := clone(nb)
 	if err != nil {
 		return nil, err
@@ -276,6 +280,20 @@ func asTemplate(nb *notebook.Notebook, meta Meta) (*notebook.Notebook, error) {
 	defs, err := Parameters(out)
 	if err != nil {
 		return nil, err
+	}
+	for _, d := range extra {
+		if err := d.Check(); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+		replaced := false
+		for i := range defs {
+			if defs[i].Name == d.Name {
+				defs[i], replaced = d, true
+			}
+		}
+		if !replaced {
+			defs = append(defs, d)
+		}
 	}
 	probe := &Template{Params: defs, Notebook: out}
 	used := probe.Used()
@@ -349,7 +367,12 @@ func (l *Library) refresh() {
 		f := &userFile{size: fi.Size(), mod: fi.ModTime()}
 		if data, err := os.ReadFile(path); err != nil {
 			f.err = fmt.Errorf("%s: %w", path, err)
-		} else if f.t, f.err = Parse(data, path); f.err == nil {
+		} else if f.t, f.err = Parse(data, path); f.err == nil && applied(f.t.Notebook) {
+			// The output of a run (Apply records the values it used) still carries
+			// the template's metadata, but its values are written into its queries:
+			// taken for the template, it would ignore every parameter.
+			f.t, f.err = nil, fmt.Errorf("%s: %w: it is a notebook a template run wrote (its parameter values are written into its queries); make a template of it with 'trailbook template save'", path, ErrInvalid)
+		} else if f.err == nil {
 			for _, b := range l.bundled {
 				if b.Name == f.t.Name {
 					f.t.Overrides = true
@@ -363,6 +386,17 @@ func (l *Library) refresh() {
 			delete(l.files, name)
 		}
 	}
+}
+
+// applied reports whether nb is the output of Apply: it records the values used.
+func applied(nb *notebook.Notebook) bool {
+	var m struct {
+		Trailbook struct {
+			Values json.RawMessage `json:"values"`
+		} `json:"trailbook"`
+	}
+	json.Unmarshal(nb.Metadata, &m) // Parse has read this metadata already
+	return len(m.Trailbook.Values) > 0
 }
 
 // fileNames returns the names of l.files, sorted. Called with l.mu held.

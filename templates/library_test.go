@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trailbook/trailbook/kernel/params"
 	"github.com/trailbook/trailbook/notebook"
 )
 
@@ -119,6 +120,10 @@ func TestLibrary(t *testing.T) {
 	write("mine.ipynb", userTemplate("my-check", "My check"))
 	write("override.ipynb", userTemplate("console-signin-failures", "My sign-in failures"))
 	write("broken.ipynb", `{"cells": [`)
+	ran, _ := notebook.Parse([]byte(userTemplate("ran-check", "Ran")))
+	ran, _ = Apply(ran, nil)
+	data, _ := notebook.Encode(ran)
+	write("ran.ipynb", string(data))
 	write("notes.txt", "not a template")
 
 	lib, err := Open(dir)
@@ -140,8 +145,12 @@ func TestLibrary(t *testing.T) {
 	if _, err := lib.Get("console-signin-failure"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "did you mean console-signin-failures") {
 		t.Errorf("Get of a misspelt name: %v", err)
 	}
-	if probs := lib.Problems(); len(probs) != 1 || !strings.Contains(probs[0].Error(), "broken.ipynb") {
+	if probs := lib.Problems(); len(probs) != 2 || !strings.Contains(probs[0].Error(), "broken.ipynb") ||
+		!strings.Contains(probs[1].Error(), "ran.ipynb: invalid template: it is a notebook a template run wrote") {
 		t.Errorf("Problems = %v", probs)
+	}
+	if _, err := lib.Get("ran-check"); err == nil {
+		t.Errorf("the output of a run is taken for a template")
 	}
 
 	// The directory is read again: a new file shows up, a removed one goes.
@@ -265,6 +274,15 @@ func TestSave(t *testing.T) {
 	meta.Name = "bad"
 	if _, err := lib.Save(bad, meta, SaveOptions{}); err == nil || !strings.Contains(err.Error(), "unknown parameter $m") {
 		t.Errorf("undeclared reference: %v", err)
+	}
+	// Parameters declared on saving: ip had no default.
+	meta.Name = "with-ip"
+	ipDef := params.Def{Name: "ip", Type: params.String, Default: []byte(`"10.0.0.1"`)}
+	if _, err := lib.Save(nb, meta, SaveOptions{Params: []params.Def{ipDef}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := lib.Get("with-ip"); err != nil || len(got.Params) != 4 || string(got.Params[0].Default) != `"10.0.0.1"` {
+		t.Errorf("declared parameter: %+v, %v", got, err)
 	}
 	if _, err := (&Library{}).Save(ran, meta, SaveOptions{}); err == nil {
 		t.Error("a library without a directory saved")
