@@ -1,15 +1,23 @@
 // Package bundle turns kernel results into the MIME bundles of notebook outputs
 // (spec/interfaces.md "Cells"): a table as application/vnd.trailbook.table+json,
 // escaped text/html and text/plain; a makeTimeseries result also as a chart,
-// application/vnd.trailbook.echarts+json with text/plain. Renderer implements
-// kernel.Renderer; the kernel itself knows nothing of how a table or chart looks.
+// application/vnd.trailbook.echarts+json with text/plain and image/png (the chart
+// drawn on the server, so that a saved .ipynb shows it on GitHub, in JupyterLab and
+// in nbconvert). Renderer implements kernel.Renderer; the kernel itself knows
+// nothing of how a table or chart looks.
 package bundle
 
 import (
 	"bytes"
+	"context"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"log"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/trailbook/trailbook/kernel"
 	"github.com/trailbook/trailbook/kernel/dql/value"
@@ -29,7 +37,20 @@ const (
 // is safe for concurrent use.
 type Renderer struct {
 	Rows, HTMLRows, TextRows int
+
+	// NoImage leaves image/png out of chart bundles.
+	NoImage bool
+	// ImageWidth and ImageHeight are the chart image's size in CSS pixels
+	// (default chart.DefaultWidth × chart.DefaultHeight), ImageScale its device
+	// pixels per CSS pixel (default 1: a notebook stays small).
+	ImageWidth, ImageHeight int
+	ImageScale              float64
 }
+
+// imageTimeout bounds the drawing of a chart image. The image is a
+// convenience for notebook viewers; a cell never waits longer for it (a warm
+// renderer takes well under a second for 15,000 points).
+const imageTimeout = 10 * time.Second
 
 var _ kernel.Renderer = Renderer{}
 
@@ -114,6 +135,11 @@ func (rd Renderer) Chart(r *kernel.Result) protocol.MimeBundle {
 		panic("BUG: cannot encode a chart option: " + err.Error())
 	}
 	b := protocol.MimeBundle{protocol.MIMEECharts: raw}
+	if !rd.NoImage {
+		if img := rd.image(opt); img != nil {
+			b.SetText(protocol.MIMEPNG, base64.StdEncoding.EncodeToString(img))
+		}
+	}
 	names := make([]string, len(opt.Series))
 	for i, s := range opt.Series {
 		names[i] = s.Name
@@ -121,3 +147,26 @@ func (rd Renderer) Chart(r *kernel.Result) protocol.MimeBundle {
 	b.SetText(protocol.MIMEText, "line chart of "+strconv.Itoa(len(opt.Series))+" series: "+table.Clean(strings.Join(names, "; ")))
 	return b
 }
+
+// image draws a chart's PNG, or returns nil (and logs why) when it cannot: a
+// chart without its picture is still a chart, so this never fails a cell.
+func (rd Renderer) image(opt *chart.Option) []byte {
+	scale := rd.ImageScale
+	if scale <= 0 {
+		scale = 1
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), imageTimeout)
+	defer cancel()
+	img, err := chart.PNG(ctx, opt, orDefault(rd.ImageWidth, chart.DefaultWidth), orDefault(rd.ImageHeight, chart.DefaultHeight), scale)
+	if err != nil {
+		if errors.Is(err, chart.ErrNoScript) {
+			noScriptOnce.Do(func() { log.Printf("charts: no image/png in notebook outputs: %v", err) })
+		} else {
+			log.Printf("charts: no image/png for a chart: %v", err)
+		}
+		return nil
+	}
+	return img
+}
+
+var noScriptOnce sync.Once

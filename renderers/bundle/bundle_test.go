@@ -1,13 +1,18 @@
 package bundle
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"image"
+	"image/png"
 	"strings"
 	"testing"
 
 	"github.com/trailbook/trailbook/kernel"
 	"github.com/trailbook/trailbook/kernel/dql/value"
 	"github.com/trailbook/trailbook/kernel/protocol"
+	"github.com/trailbook/trailbook/renderers/chart"
 )
 
 func result(n int) *kernel.Result {
@@ -68,5 +73,26 @@ func TestChart(t *testing.T) {
 	}
 	if !strings.Contains(string(b[protocol.MIMEECharts]), `"data":[[0,1],[3600000,2]]`) {
 		t.Fatalf("option = %s", b[protocol.MIMEECharts])
+	}
+	if _, err := chart.Script(); err != nil {
+		t.Fatalf("%v (make ui builds it)", err)
+	}
+	s, ok := b.Text(protocol.MIMEPNG)
+	if !ok {
+		t.Fatal("no image/png in the chart bundle")
+	}
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatalf("image/png is not base64: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("image/png does not decode: %v", err)
+	}
+	if got := img.Bounds().Size(); got != image.Pt(chart.DefaultWidth, chart.DefaultHeight) {
+		t.Fatalf("image/png is %v", got)
+	}
+	if nb := (Renderer{NoImage: true}).Chart(kernel.NewResult("c", []*value.Record{rec})); nb[protocol.MIMEPNG] != nil {
+		t.Fatal("NoImage still draws the image")
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log"
 	"math"
-	"runtime"
 	"sync"
 	"time"
 
@@ -160,6 +159,9 @@ func Warm() {
 // renderSVG draws opt with ECharts' server-side rendering in a pooled runtime
 // and returns ECharts' SVG text (not yet sanitized).
 func renderSVG(ctx context.Context, opt *Option, width, height int) (string, error) {
+	if opt == nil {
+		return "", errors.New("no chart to draw")
+	}
 	if err := checkSize(opt, width, height); err != nil {
 		return "", err
 	}
@@ -180,12 +182,17 @@ func checkSize(opt *Option, width, height int) error {
 	if width <= 0 || height <= 0 || width > MaxSize || height > MaxSize {
 		return fmt.Errorf("chart size %d×%d: width and height must be 1 to %d pixels", width, height, MaxSize)
 	}
+	return checkPoints(opt, MaxPoints)
+}
+
+// checkPoints refuses a chart of more than limit points.
+func checkPoints(opt *Option, limit int) error {
 	n := 0
 	for _, s := range opt.Series {
 		n += len(s.Data)
 	}
-	if n > MaxPoints {
-		return fmt.Errorf("the chart has %d points, more than the %d a picture may have: narrow the query or lengthen the interval", n, MaxPoints)
+	if n > limit {
+		return fmt.Errorf("the chart has %d points, more than the %d a picture may have: narrow the query or lengthen the interval", n, limit)
 	}
 	return nil
 }
@@ -291,6 +298,3 @@ func finite(v any) (float64, bool) {
 	}
 	return f, !math.IsNaN(f) && !math.IsInf(f, 0)
 }
-
-// poolSize is how many runtimes may draw at once: one per CPU.
-var poolSize = runtime.GOMAXPROCS(0)
