@@ -50,6 +50,17 @@ const (
 	// "dead" status) to leave the PUB socket, whose sending runs behind Send.
 	// libzmq kernels get the same from ZMQ_LINGER.
 	pubLinger = 100 * time.Millisecond
+	// firstSubscriber bounds how long after start the iopub socket holds its
+	// broadcasts until a client has subscribed. A PUB socket drops what it sends
+	// before a subscription arrives, and clients such as `jupyter run` send
+	// execute_request as soon as kernel_info is answered, sometimes before their SUB
+	// socket's subscription has reached the kernel: without the wait a third of
+	// such runs lost the cell's output. Clients connect right after starting the
+	// kernel, so seconds are plenty.
+	firstSubscriber = 10 * time.Second
+	// subscriberPoll is how often the held iopub queue looks for a subscription:
+	// zmq4 reports subscriptions only through Topics().
+	subscriberPoll = 5 * time.Millisecond
 )
 
 // Serve runs s over the sockets of info until s shuts down (a shutdown_request, or
@@ -103,6 +114,8 @@ func Serve(ctx context.Context, info ConnectionInfo, s *kernel.Session, opt Opti
 	k.shell = k.outbox(protocol.Shell, shell)
 	k.control = k.outbox(protocol.Control, control)
 	k.iopub = k.outbox(protocol.IOPub, iopub)
+	k.iopub.topics, _ = iopub.(zmq4.Topics)
+	k.iopub.holdUntil = time.Now().Add(firstSubscriber)
 	stop := make(chan struct{})
 	var writers, readers sync.WaitGroup
 	for _, o := range []*outbox{k.shell, k.control, k.iopub} {
@@ -221,6 +234,11 @@ type outbox struct {
 	codec *Codec
 	q     chan [][]byte
 	log   *slog.Logger
+
+	// topics, on the iopub outbox, reports subscriptions: until one arrives or
+	// holdUntil passes, sending waits (see firstSubscriber).
+	topics    zmq4.Topics
+	holdUntil time.Time
 }
 
 func (k *server) outbox(name string, sock zmq4.Socket) *outbox {
@@ -261,9 +279,22 @@ func (o *outbox) run(stop <-chan struct{}) {
 }
 
 func (o *outbox) send(frames [][]byte) {
+	o.awaitSubscriber()
 	if err := o.sock.Send(zmq4.NewMsgFrom(frames...)); err != nil && !errors.Is(err, context.Canceled) {
 		o.log.Warn("kernel zmq: send failed", "channel", o.name, "err", err)
 	}
+}
+
+// awaitSubscriber waits, on the iopub outbox, for the first subscription or the
+// end of the hold, whichever comes first; then never again.
+func (o *outbox) awaitSubscriber() {
+	if o.topics == nil {
+		return
+	}
+	for time.Now().Before(o.holdUntil) && len(o.topics.Topics()) == 0 {
+		time.Sleep(subscriberPoll)
+	}
+	o.topics = nil
 }
 
 // logWriter passes zmq4's log lines (connection errors) to the kernel's logger.
