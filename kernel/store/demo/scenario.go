@@ -208,12 +208,9 @@ func (p *plan) roleEnum(t0 time.Time, a *actor) time.Time {
 	t := t0
 	for _, rn := range roles {
 		roleARN := "arn:aws:iam::" + acctProd + ":role/" + rn
-		c := call{at: t, who: a, source: "sts.amazonaws.com", name: "AssumeRole", region: "us-east-1",
-			req: func(w *jsonw) {
-				w.str("roleArn", roleARN)
-				w.str("roleSessionName", "enum")
-				w.num("durationSeconds", 3600)
-			}}
+		// CloudTrail keeps no requestParameters for a denied AssumeRole: the role is
+		// named only in the error message.
+		c := call{at: t, who: a, source: "sts.amazonaws.com", name: "AssumeRole", region: "us-east-1"}
 		c.errCode = "AccessDenied"
 		c.errMsg = fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", a.arn(), roleARN)
 		p.add(c)
