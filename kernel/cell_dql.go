@@ -8,6 +8,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/trailbook/trailbook/kernel/dql"
+	"github.com/trailbook/trailbook/kernel/dql/exec"
 	"github.com/trailbook/trailbook/kernel/dql/plan"
 	"github.com/trailbook/trailbook/kernel/dql/syntax"
 	"github.com/trailbook/trailbook/kernel/protocol"
@@ -62,6 +63,10 @@ func (s *Session) query(ctx context.Context, src string, tf Timeframe, warn func
 	}
 	defer it.Close()
 	res, err := s.collect(ctx, it)
+	// A partial answer of a cluster (--partial) must never look like a full one.
+	for _, w := range exec.RuntimeWarnings(it) {
+		warn("stderr", "warning: "+w+"\n")
+	}
 	if err != nil {
 		return nil, queryError(ctx, src, err)
 	}

@@ -48,6 +48,7 @@ type kernelFlags struct {
 	file          string
 	data          string
 	victorialogs  string
+	partial       bool
 	inputs        stringList
 	bucket        string
 	now           string
@@ -86,7 +87,7 @@ func runKernel(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	src, closeSource, err := openSource(sourceFlags{inputs: f.inputs, bucket: f.bucket, data: f.data, now: now, victorialogs: f.victorialogs}, stderr)
+	src, closeSource, err := openSource(sourceFlags{inputs: f.inputs, bucket: f.bucket, data: f.data, now: now, victorialogs: f.victorialogs, partial: f.partial}, stderr)
 	if err != nil {
 		return err
 	}
@@ -147,7 +148,7 @@ func kernelFlagSet(f *kernelFlags, stdout io.Writer) *flag.FlagSet {
 	fs := newFlagSet("kernel", "kernel -f CONNECTION_FILE [flags]", kernelAbout, stdout)
 	fs.StringVar(&f.file, "f", "", "the Jupyter connection `FILE` (written when it does not exist)")
 	fs.StringVar(&f.data, "data", "", "store `DIR` (default $TRAILBOOK_DATA, else ./trailbook-data)")
-	fs.StringVar(&f.victorialogs, "victorialogs", defaultVictoriaLogs(), victoriaLogsUsage)
+	registerVictoriaLogs(fs, &f.victorialogs, &f.partial)
 	fs.Var(&f.inputs, "input", "read logs from `PATH` (file, directory, s3://bucket/prefix) instead of the store; repeatable")
 	fs.StringVar(&f.bucket, "bucket", "default_logs", "dt.system.bucket of records read with --input")
 	fs.StringVar(&f.now, "now", os.Getenv("TRAILBOOK_NOW"), "fix now() to `TIMESTAMP` (default $TRAILBOOK_NOW, else the clock)")

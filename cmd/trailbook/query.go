@@ -48,6 +48,7 @@ type queryFlags struct {
 	noPush   bool
 	timeout  time.Duration
 	vl       string // --victorialogs
+	partial  bool   // --partial
 	explain  bool
 }
 
@@ -62,8 +63,8 @@ func (q *queryFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&q.data, "data", "", "store `DIR` (default $TRAILBOOK_DATA, else ./trailbook-data)")
 	fs.BoolVar(&q.noPush, "no-pushdown", false, "do not hand filters to the log source (for comparisons)")
 	fs.DurationVar(&q.timeout, "timeout", 0, "stop the query after this long (0: no limit)")
-	fs.StringVar(&q.vl, "victorialogs", defaultVictoriaLogs(), victoriaLogsUsage)
-	fs.BoolVar(&q.explain, "explain", false, "print on stderr what each fetch asks of the log source (the LogsQL sent to VictoriaLogs)")
+	registerVictoriaLogs(fs, &q.vl, &q.partial)
+	fs.BoolVar(&q.explain, "explain", false, "print on stderr what each fetch asks of the log source (the LogsQL sent to VictoriaLogs) and what runs in trailbook")
 }
 
 func runQuery(args []string, stdout, stderr io.Writer) error {
@@ -111,9 +112,14 @@ func runQuery(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
 	eopt := exec.Options{Source: opt.Source, NoPushdown: opt.NoPushdown}
+	if q.explain {
+		eopt.Trace = func(msg string) { fmt.Fprintf(stderr, "explain: %s\n", msg) }
+	}
 	if format == "jsonl" || format == "json" {
 		// Stream: the result never has to fit in memory.
-		if err := streamResult(ctx, stdout, format, p, eopt); err != nil {
+		warnings, err := streamResult(ctx, stdout, format, p, eopt)
+		printRuntimeWarnings(stderr, warnings)
+		if err != nil {
 			return reportQueryError(stderr, err, q.timeout)
 		}
 		return nil
@@ -122,7 +128,16 @@ func runQuery(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return reportQueryError(stderr, err, q.timeout)
 	}
+	printRuntimeWarnings(stderr, res.Warnings[len(exec.Warnings(p)):])
 	return writeResult(stdout, format, res)
+}
+
+// printRuntimeWarnings prints what the log source said while the query ran: a
+// partial answer (--partial) must never look like a full one.
+func printRuntimeWarnings(stderr io.Writer, warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
 }
 
 // reportQueryError prints a query's error as the CLI shows it and returns
@@ -145,11 +160,12 @@ type resultWriter interface {
 	Close() error
 }
 
-// streamResult runs p and writes its records as they come.
-func streamResult(ctx context.Context, w io.Writer, format string, p *plan.Plan, opt exec.Options) error {
+// streamResult runs p and writes its records as they come. It returns what the
+// sources warned about while it ran.
+func streamResult(ctx context.Context, w io.Writer, format string, p *plan.Plan, opt exec.Options) ([]string, error) {
 	it, err := exec.Open(ctx, p, opt)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer it.Close()
 	var out resultWriter = export.NewJSONL(w)
@@ -160,13 +176,13 @@ func streamResult(ctx context.Context, w io.Writer, format string, p *plan.Plan,
 		batch, err := it.Next(ctx)
 		if err != nil {
 			out.Close()
-			return err
+			return exec.RuntimeWarnings(it), err
 		}
 		if batch == nil {
-			return out.Close()
+			return exec.RuntimeWarnings(it), out.Close()
 		}
 		if err := out.Write(batch); err != nil {
-			return err
+			return exec.RuntimeWarnings(it), err
 		}
 	}
 }
@@ -224,7 +240,7 @@ func (q *queryFlags) options(stderr io.Writer) (dql.Options, func(), error) {
 		opt.From, opt.To = from, to
 	}
 	opt.NoPushdown = q.noPush
-	src, cleanup, err := openSource(sourceFlags{inputs: q.inputs, bucket: q.bucket, endpoint: q.endpoint, data: q.data, now: now, victorialogs: q.vl}, stderr)
+	src, cleanup, err := openSource(sourceFlags{inputs: q.inputs, bucket: q.bucket, endpoint: q.endpoint, data: q.data, now: now, victorialogs: q.vl, partial: q.partial}, stderr)
 	if err != nil {
 		return opt, nil, err
 	}

@@ -77,6 +77,7 @@ type serveFlags struct {
 	scriptTimeout time.Duration
 	inputs        stringList
 	victorialogs  string
+	partial       bool
 	templates     string
 }
 
@@ -92,7 +93,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&f.rows, "rows", bundle.DefaultRows, "table rows sent inline with a cell's output; the rest are paged")
 	fs.DurationVar(&f.scriptTimeout, "script-timeout", script.DefaultTimeout, "time limit of a %%js cell")
 	fs.Var(&f.inputs, "input", "read logs from `PATH` (file, directory, s3://bucket/prefix) instead of the store; repeatable")
-	fs.StringVar(&f.victorialogs, "victorialogs", defaultVictoriaLogs(), victoriaLogsUsage)
+	registerVictoriaLogs(fs, &f.victorialogs, &f.partial)
 	fs.StringVar(&f.templates, "templates", "", "your templates `DIR`, beside the bundled ones (default trailbook/templates in the user config dir)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -116,7 +117,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return usagef("--no-auth on %q would let anyone on the network run queries: add --allow-remote to mean it", f.addr)
 	}
 
-	src, closeSource, err := openSource(sourceFlags{inputs: f.inputs, bucket: "default_logs", data: f.data, now: time.Now(), victorialogs: f.victorialogs}, stderr)
+	src, closeSource, err := openSource(sourceFlags{inputs: f.inputs, bucket: "default_logs", data: f.data, now: time.Now(), victorialogs: f.victorialogs, partial: f.partial}, stderr)
 	if err != nil {
 		return err
 	}

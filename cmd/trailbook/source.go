@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,6 +25,19 @@ type sourceFlags struct {
 	now      time.Time
 	// victorialogs is the --victorialogs URL; "" for the store.
 	victorialogs string
+	// partial is --partial: VictoriaLogs answers without its unavailable storage
+	// nodes, and results say they are partial.
+	partial bool
+}
+
+// partialUsage is the help text of --partial, beside every --victorialogs that reads.
+const partialUsage = "with --victorialogs: when a storage node is down, answer from the nodes that are up and mark the result partial with a warning, instead of failing"
+
+// registerVictoriaLogs registers --victorialogs URL and --partial, the flags of every
+// command that reads logs from a VictoriaLogs cluster; pass both to openSource.
+func registerVictoriaLogs(fs *flag.FlagSet, url *string, partial *bool) {
+	fs.StringVar(url, "victorialogs", defaultVictoriaLogs(), victoriaLogsUsage)
+	fs.BoolVar(partial, "partial", false, partialUsage)
 }
 
 // defaultDataDir is $TRAILBOOK_DATA, else ./trailbook-data (spec/interfaces.md).
@@ -38,11 +52,14 @@ func defaultDataDir() string {
 // default data directory when it holds events); else the embedded demo data, which it
 // says on stderr in one line.
 func openSource(f sourceFlags, stderr io.Writer) (exec.Source, func(), error) {
+	if f.partial && (len(f.inputs) > 0 || f.victorialogs == "") {
+		return nil, nil, usagef("--partial applies to --victorialogs only")
+	}
 	if len(f.inputs) > 0 {
 		return &files.Source{Paths: f.inputs, Bucket: f.bucket, Endpoint: f.endpoint}, func() {}, nil
 	}
 	if f.victorialogs != "" {
-		return openVictoriaLogs(f.victorialogs)
+		return openVictoriaLogs(f.victorialogs, f.partial)
 	}
 	dir := f.data
 	explicit := dir != ""

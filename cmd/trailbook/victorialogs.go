@@ -22,12 +22,13 @@ const victoriaLogsUsage = "keep logs in the VictoriaLogs node or cluster at `URL
 // defaultVictoriaLogs is $TRAILBOOK_VICTORIALOGS, the default of --victorialogs.
 func defaultVictoriaLogs() string { return os.Getenv("TRAILBOOK_VICTORIALOGS") }
 
-// openVictoriaLogs returns the Source of --victorialogs URL.
-func openVictoriaLogs(url string) (exec.Source, func(), error) {
+// openVictoriaLogs returns the Source of --victorialogs URL; partial is --partial.
+func openVictoriaLogs(url string, partial bool) (exec.Source, func(), error) {
 	cl, err := victorialogs.New(url)
 	if err != nil {
 		return nil, nil, usagef("--victorialogs: %v", err)
 	}
+	cl.Partial = partial
 	return cl, func() {}, nil
 }
 
@@ -89,6 +90,39 @@ func (e explainSource) Scan(ctx context.Context, req exec.ScanRequest) (exec.Ite
 	}
 	fmt.Fprintf(e.w, "explain: every command after fetch runs in trailbook, filters included\n")
 	return e.Source.Scan(ctx, req)
+}
+
+// Aggregate prints what an aggregation asks of the Source and, for VictoriaLogs, the
+// stats query and the scan of the records it leaves to trailbook.
+func (e explainSource) Aggregate(ctx context.Context, req exec.AggregateRequest) (*exec.Aggregation, error) {
+	ag, ok := e.Source.(exec.Aggregator)
+	if !ok {
+		return nil, fmt.Errorf("%w: the log source does not aggregate", exec.ErrNotAggregated)
+	}
+	var by []string
+	for _, p := range req.By {
+		by = append(by, strings.Join(p, "."))
+	}
+	var aggs []string
+	for _, a := range req.Aggs {
+		aggs = append(aggs, fmt.Sprintf("%s(%s)", a.Func, strings.Join(a.Path, ".")))
+	}
+	slots := ""
+	if req.Interval > 0 {
+		slots = fmt.Sprintf(", per %s slot", time.Duration(req.Interval))
+	}
+	fmt.Fprintf(e.w, "explain: aggregation handed to the source: %s by {%s}%s, over [%s, %s) after %d filters\n", strings.Join(aggs, ", "),
+		strings.Join(by, ", "), slots, time.Unix(0, req.Scan.From).UTC().Format(time.RFC3339Nano), time.Unix(0, req.Scan.To).UTC().Format(time.RFC3339Nano), len(req.Where))
+	if _, ok := e.Source.(*victorialogs.Client); ok {
+		stats, rest, err := victorialogs.ExplainAggregate(req)
+		if err != nil {
+			fmt.Fprintf(e.w, "explain: VictoriaLogs cannot aggregate it exactly: %v\n", err)
+		} else {
+			fmt.Fprintf(e.w, "explain: LogsQL stats, aggregated by VictoriaLogs: %s\n", stats)
+			fmt.Fprintf(e.w, "explain: LogsQL scan of the events it cannot aggregate exactly (numbers, objects, \"\", null or past the flattening limits where the query looks), aggregated in trailbook: %s\n", rest)
+		}
+	}
+	return ag.Aggregate(ctx, req)
 }
 
 func formatValues(vs []value.Value) string {
