@@ -24,15 +24,31 @@ import (
 )
 
 // TestStorageNodeDown stops one storage node: a query must fail with a clear error
-// (never return a short answer), ingest too; once the node is back, the next query
-// gives the full answer again.
+// (never return a short answer), ingest too; with Partial (--partial) a query
+// answers from the other node and its result says it is partial. Once the node is
+// back, the next query gives the full answer again, without a warning.
 func TestStorageNodeDown(t *testing.T) {
 	d := loaded(t)
 	c := sharedCluster(t)
-	q := `fetch logs, from: "2014-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", bucket: "my_aws_bucket"
+	// An aggregation the cluster computes, and a scan.
+	const agg = `fetch logs, from: "2014-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", bucket: "my_aws_bucket"
 | parse content, "JSON:event"
 | summarize n = count(), by: {s = event[eventSource]}`
-	want := run(t, q, dql.Options{Source: d.cl})
+	const scan = `fetch logs, from: "2014-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", bucket: "my_aws_bucket"
+| fields timestamp, content`
+	partial, err := New(c.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	partial.Partial = true
+	wantAgg := run(t, agg, dql.Options{Source: d.cl})
+	wantScan := run(t, scan, dql.Options{Source: d.cl})
+	total := func(rows []any) (n float64) {
+		for _, r := range rows {
+			n += r.(map[string]any)["n"].(float64)
+		}
+		return n
+	}
 
 	c.StopStorage(1)
 	defer func() {
@@ -40,14 +56,29 @@ func TestStorageNodeDown(t *testing.T) {
 			t.Fatal(err)
 		}
 	}()
-	_, err := dql.Run(context.Background(), q, dql.Options{Source: d.cl})
-	if err == nil {
-		t.Fatal("query with a storage node down: no error")
+	for _, q := range []string{agg, scan} {
+		_, err := dql.Run(context.Background(), q, dql.Options{Source: d.cl})
+		if err == nil {
+			t.Fatalf("query with a storage node down: no error\n%s", q)
+		}
+		if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "a storage node is unavailable (HTTP 502)") {
+			t.Fatalf("query with a storage node down: %v, want ErrUnavailable saying a storage node is unavailable", err)
+		}
+		t.Logf("the error: %v", err)
+
+		res, err := dql.Run(context.Background(), q, dql.Options{Source: partial})
+		if err != nil {
+			t.Fatalf("query with Partial and a storage node down: %v", err)
+		}
+		if len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0], "partial result: ") || !strings.Contains(res.Warnings[0], "a storage node is unavailable") {
+			t.Fatalf("query with Partial and a storage node down: warnings %q, want one saying the result is partial", res.Warnings)
+		}
+		got := dqltest.Decode(t, res.Records)
+		if q == agg && total(got) >= total(wantAgg) || q == scan && len(got) >= len(wantScan) {
+			t.Fatalf("the partial answer is not short: the node that is down holds nothing?")
+		}
+		t.Logf("partial: %q", res.Warnings)
 	}
-	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "a storage node is unavailable (HTTP 502)") {
-		t.Fatalf("query with a storage node down: %v, want ErrUnavailable saying a storage node is unavailable", err)
-	}
-	t.Logf("the error: %v", err)
 	_, err = d.cl.Ingest(context.Background(), []string{filepath.Join(d.folders[0], "logs")}, IngestOptions{Bucket: "outage"})
 	if !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("ingest with a storage node down: %v, want ErrUnavailable", err)
@@ -56,9 +87,16 @@ func TestStorageNodeDown(t *testing.T) {
 	if err := c.StartStorage(1); err != nil {
 		t.Fatal(err)
 	}
-	got := run(t, q, dql.Options{Source: d.cl})
-	if !dqltest.SameRecords(got, want, false) {
-		t.Fatalf("after the restart:\n got %s\nwant %s", js(got), js(want))
+	for _, src := range []*Client{d.cl, partial} {
+		for q, want := range map[string][]any{agg: wantAgg, scan: wantScan} {
+			res, err := dql.Run(context.Background(), q, dql.Options{Source: src})
+			if err != nil {
+				t.Fatalf("after the restart: %v", err)
+			}
+			if got := dqltest.Decode(t, res.Records); !dqltest.SameRecords(got, want, false) || len(res.Warnings) > 0 {
+				t.Fatalf("after the restart (partial %v):\n got %.1000s\nwant %.1000s\nwarnings %q", src.Partial, js(got), js(want), res.Warnings)
+			}
+		}
 	}
 }
 
@@ -126,6 +164,15 @@ func TestScanCutShort(t *testing.T) {
 	}
 	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), `cannot read from vlstorage "127.0.0.1:1": EOF`) {
 		t.Fatalf("error %q, want ErrUnavailable with VictoriaLogs' message", err)
+	}
+	// With Partial, the records so far are the result, marked partial.
+	cl.Partial = true
+	res, err = dql.Run(context.Background(), `fetch logs, from: "2024-01-01T00:00:00Z", to: "2025-01-01T00:00:00Z"`, dql.Options{Source: cl})
+	if err != nil {
+		t.Fatalf("with Partial: %v", err)
+	}
+	if len(res.Records) != 1 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "partial result: ") {
+		t.Fatalf("with Partial: %d records, warnings %q; want 1 record and a partial result", len(res.Records), res.Warnings)
 	}
 }
 
