@@ -199,3 +199,29 @@ func TestInterrupt(t *testing.T) {
 		t.Fatalf("the kernel's exit: %+v\n%s", res, stderr)
 	}
 }
+
+// TestRunMatchesNbconvert: the same notebook executed by `trailbook run` and by
+// nbconvert with the trailbook kernel holds the same tables, cell by cell.
+func TestRunMatchesNbconvert(t *testing.T) {
+	j := newJupyter(t)
+	_, sources := tutorial(t)
+	nb := j.writeNotebook(t, "tutorial.ipynb", sources...)
+	if _, stderr, err := j.run(jupyterPath, "nbconvert", "--to", "notebook", "--execute", nb, "--output", "nbconvert.ipynb"); err != nil {
+		t.Fatalf("nbconvert --execute: %v\n%s", err, stderr)
+	}
+	if _, stderr, err := j.run(binary, "run", "--now", now, nb, "-o", filepath.Join(j.dir, "run.ipynb")); err != nil {
+		t.Fatalf("trailbook run: %v\n%s", err, stderr)
+	}
+	byJupyter := readCells(t, filepath.Join(j.dir, "nbconvert.ipynb"))
+	byRun := readCells(t, filepath.Join(j.dir, "run.ipynb"))
+	if len(byJupyter) != len(sources) || len(byRun) != len(sources) {
+		t.Fatalf("cells: nbconvert %d, run %d, notebook %d", len(byJupyter), len(byRun), len(sources))
+	}
+	for i := range sources {
+		got, want := byJupyter[i].table(t), byRun[i].table(t)
+		if len(got) == 0 || !reflect.DeepEqual(got, want) {
+			t.Errorf("cell %d: nbconvert's table differs from trailbook run's:\nnbconvert %d records: %.300v\nrun %d records: %.300v",
+				i, len(got), got, len(want), want)
+		}
+	}
+}
