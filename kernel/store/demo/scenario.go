@@ -369,36 +369,7 @@ func (p *plan) openSG(t0 time.Time, a *actor, region string) time.Time {
 	group := fmt.Sprintf("sg-0%016x", p.r.Uint64())
 	for _, port := range []int64{22, 3389} {
 		p.add(call{at: t, who: a, source: "ec2.amazonaws.com", name: "AuthorizeSecurityGroupIngress", region: region,
-			req: func(w *jsonw) {
-				w.str("groupId", group)
-				w.obj("ipPermissions")
-				w.arr("items")
-				w.elemObj()
-				w.str("ipProtocol", "tcp")
-				w.num("fromPort", port)
-				w.num("toPort", port)
-				w.obj("groups")
-				w.end()
-				w.obj("ipRanges")
-				w.arr("items")
-				w.elemObj()
-				w.str("cidrIp", "0.0.0.0/0")
-				w.end()
-				w.end()
-				w.end()
-				w.obj("ipv6Ranges")
-				w.arr("items")
-				w.elemObj()
-				w.str("cidrIpv6", "::/0")
-				w.end()
-				w.end()
-				w.end()
-				w.obj("prefixListIds")
-				w.end()
-				w.end()
-				w.end()
-				w.end()
-			},
+			req: func(w *jsonw) { ingress(w, group, port, "0.0.0.0/0", "::/0", "") },
 			resp: func(w *jsonw) {
 				w.str("requestId", uuid(p.r))
 				w.boolean("_return", true)
@@ -557,29 +528,50 @@ func (p *plan) debugSSH(t time.Time, a *actor, region string) {
 	group := fmt.Sprintf("sg-0%016x", p.r.Uint64())
 	for i, name := range []string{"AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress"} {
 		p.add(call{at: t.Add(time.Duration(i) * 27 * time.Minute), who: a, source: "ec2.amazonaws.com", name: name, region: region,
-			req: func(w *jsonw) {
-				w.str("groupId", group)
-				w.obj("ipPermissions")
-				w.arr("items")
-				w.elemObj()
-				w.str("ipProtocol", "tcp")
-				w.num("fromPort", 22)
-				w.num("toPort", 22)
-				w.obj("ipRanges")
-				w.arr("items")
-				w.elemObj()
-				w.str("cidrIp", "0.0.0.0/0")
-				w.str("description", "debug, remove")
-				w.end()
-				w.end()
-				w.end()
-				w.end()
-				w.end()
-				w.end()
-			},
+			req: func(w *jsonw) { ingress(w, group, 22, "0.0.0.0/0", "", "debug, remove") },
 			resp: func(w *jsonw) {
 				w.str("requestId", uuid(p.r))
 				w.boolean("_return", true)
 			}})
 	}
+}
+
+// ingress writes the requestParameters of an Authorize or RevokeSecurityGroupIngress
+// call for one TCP port from an IPv4 range and, unless v6 is "", an IPv6 range, in
+// the console's shape (empty groups and prefixListIds included). A description
+// other than "" goes with the IPv4 range.
+func ingress(w *jsonw, group string, port int64, v4, v6, desc string) {
+	w.str("groupId", group)
+	w.obj("ipPermissions")
+	w.arr("items")
+	w.elemObj()
+	w.str("ipProtocol", "tcp")
+	w.num("fromPort", port)
+	w.num("toPort", port)
+	w.obj("groups")
+	w.end()
+	w.obj("ipRanges")
+	w.arr("items")
+	w.elemObj()
+	w.str("cidrIp", v4)
+	if desc != "" {
+		w.str("description", desc)
+	}
+	w.end()
+	w.end()
+	w.end()
+	w.obj("ipv6Ranges")
+	if v6 != "" {
+		w.arr("items")
+		w.elemObj()
+		w.str("cidrIpv6", v6)
+		w.end()
+		w.end()
+	}
+	w.end()
+	w.obj("prefixListIds")
+	w.end()
+	w.end()
+	w.end()
+	w.end()
 }
