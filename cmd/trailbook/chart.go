@@ -118,11 +118,14 @@ func runChart(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	if c.out == "" {
-		_, err = stdout.Write(out)
-		return err
+	path := c.out
+	if path == "" {
+		path = "-"
 	}
-	return writeFileAtomic(c.out, out)
+	return writeOutput(path, stdout, func(w io.Writer) error {
+		_, err := w.Write(out)
+		return err
+	})
 }
 
 // check resolves --format and validates the sizes.
@@ -149,34 +152,6 @@ func (c *chartFlags) check(stdout io.Writer) error {
 	}
 	if c.format == "png" && c.out == "" && stdout == os.Stdout && isTerminal(os.Stdout) {
 		return usagef("not writing a PNG image to a terminal: give -o FILE or redirect stdout")
-	}
-	return nil
-}
-
-// writeFileAtomic writes b to path through a temporary file in the same
-// directory, so that an interrupted write leaves no half chart behind.
-func writeFileAtomic(path string, b []byte) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename, nothing to remove
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	return nil
 }
