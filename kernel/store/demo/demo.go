@@ -14,14 +14,15 @@
 //     instances and key pairs in ap-east-1 and me-south-1; GetSecretValue and
 //     GetParameter(s) with decryption;
 //   - persistence (CreateUser, CreateAccessKey, AttachUserPolicy AdministratorAccess,
-//     CreateLoginProfile), KMS keys with origin EXTERNAL followed by
+//     CreateLoginProfile, and an access key for the compromised user itself), KMS keys with origin EXTERNAL followed by
 //     GetParametersForImport and ImportKeyMaterial (and an ordinary AWS_KMS key),
 //     SSH and RDP opened to 0.0.0.0/0 and ::/0, a bucket made public
 //     (DeleteBucketPublicAccessBlock, PutBucketPolicy for "*", PutBucketAcl for
 //     AllUsers), the root user signing in without MFA and creating a key, and finally
 //     PutEventSelectors, StopLogging, DeleteTrail and GuardDuty DeleteDetector.
 //
-// Smaller incidents of the same kinds are spread over the preceding week. Addresses
+// Smaller incidents of the same kinds are spread over the preceding week, and a
+// developer opens SSH to the world and revokes it half an hour later. Addresses
 // come from the documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24).
 //
 // Events are records of bucket "my_aws_bucket" (Bucket), not "default_logs": the
