@@ -1,7 +1,9 @@
 // Package victorialogs keeps trailbook's CloudTrail events in a VictoriaLogs single
 // node or cluster and reads them back for `fetch logs`: Client.Ingest writes events
 // with /insert/jsonline, and Client, an exec.Source, scans them with a LogsQL query on
-// /select/logsql/query. It talks HTTP only and imports nothing of VictoriaLogs, so the
+// /select/logsql/query; as an exec.Aggregator it also computes summarize and
+// makeTimeseries there with a stats query (aggregate.go), so that the cluster sends
+// groups instead of events. It talks HTTP only and imports nothing of VictoriaLogs, so the
 // product binary stays free of it; it imports the embedded store only for the record
 // shape (store.BuildRecord) and the ingest statistics, so that both stores answer
 // every query alike.
@@ -16,8 +18,10 @@
 //	                   the §14 record fields, as store.BuildRecord computes them
 //	trailbook.key      the event's identity (SHA-256 of account and text, as the store)
 //	trailbook.batch    the ingest batch that wrote it, for checking what was stored
+//	trailbook.format   "2": the rules below (older entries lack it)
 //	trailbook.partial  "1" when the flattened fields below are incomplete
-//	trailbook.nonstring the flattened members whose value is not a non-empty string
+//	trailbook.nonstring the members whose value is not a non-empty string (numbers,
+//	                   booleans, null, "", arrays, objects), space-separated
 //	eventName, userIdentity.arn, requestParameters.bucketName, …
 //	                   the event's members flattened with dots, as VictoriaLogs does
 //
@@ -31,6 +35,10 @@
 // it through, so that a filter never loses an event whose member was not stored.
 // VictoriaLogs stores no empty values: an empty string member and a missing one look
 // alike in the cluster, which the filter translation (logsql.go) takes into account.
+// Aggregations are computed by the cluster only over the entries where every member
+// the query names is a plain string or missing (trailbook.nonstring says which), and
+// the others are scanned and aggregated by the executor, so that groups are typed
+// and exact (aggregate.go).
 //
 // # Streams
 //
@@ -50,5 +58,6 @@
 // the cluster holds exactly what it sent, by batch, before counting the events as new,
 // so that once the summary line is printed every counted event is visible to the next
 // query. Queries pass allow_partial_response=0: a storage node down gives ErrUnavailable,
-// never a silently short answer.
+// never a silently short answer. With Client.Partial such a query is sent again
+// accepting a partial answer, and its result carries a warning (exec.Warner).
 package victorialogs
