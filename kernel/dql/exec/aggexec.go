@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -112,6 +113,15 @@ func aggregate(ctx context.Context, opt Options, fetch *plan.FetchStep, steps []
 	}
 	if err != nil {
 		return nil, 0, err
+	}
+	for _, row := range a.Rows {
+		if len(row.Keys) != len(m.req.By) || len(row.Parts) != len(m.req.Aggs) {
+			if a.Rest != nil {
+				a.Rest.Close()
+			}
+			return nil, 0, fmt.Errorf("the log source answered an aggregation with %d keys and %d values per group, want %d and %d",
+				len(row.Keys), len(row.Parts), len(m.req.By), len(m.req.Aggs))
+		}
 	}
 	opt.warn.add(a.Warnings...)
 	local := "nothing more"
