@@ -148,6 +148,11 @@ func translateAggregate(req exec.AggregateRequest) (aggQuery, error) {
 	}
 	b.WriteString(" " + strings.Join(funcs, ", "))
 	a.stats = b.String()
+	if len(a.stats) > maxQueryBytes {
+		// VictoriaLogs would refuse it (-search.maxQueryLen); a scan sends fewer
+		// filters, as hints.
+		return a, notAggregated("the stats query would be %d bytes long", len(a.stats))
+	}
 	return a, nil
 }
 
