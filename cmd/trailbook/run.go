@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -75,11 +76,11 @@ type runFlags struct {
 	rows          int
 }
 
-func runRun(args []string, stdout, stderr io.Writer) error {
-	var f runFlags
-	fs := newFlagSet("run", "run NOTEBOOK.ipynb [--param NAME=VALUE]… [-o OUT.ipynb] [--html REPORT.html] [flags]", runAbout, stdout)
-	fs.Var(&f.params, "param", "set the notebook parameter `NAME=VALUE`; repeatable")
-	fs.StringVar(&f.out, "o", "", "write the executed notebook to `FILE` (- for stdout; default NAME.out.ipynb beside the input)")
+// register adds the flags that 'run' and 'template run' share: parameters, the
+// report, the log source, the clock and the limits of the run (not -o, whose
+// default differs).
+func (f *runFlags) register(fs *flag.FlagSet) {
+	fs.Var(&f.params, "param", "set the parameter `NAME=VALUE`; repeatable")
 	fs.StringVar(&f.html, "html", "", "also write a self-contained HTML report to `FILE`")
 	fs.StringVar(&f.data, "data", "", "store `DIR` (default $TRAILBOOK_DATA, else ./trailbook-data)")
 	fs.StringVar(&f.vl, "victorialogs", defaultVictoriaLogs(), victoriaLogsUsage)
@@ -91,6 +92,24 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&f.scriptTimeout, "script-timeout", script.DefaultTimeout, "time limit of a %%js cell")
 	fs.BoolVar(&f.keepGoing, "keep-going", false, "run the cells after a failed one too")
 	fs.IntVar(&f.rows, "rows", bundle.DefaultRows, "table rows kept in each table output (and shown in the report)")
+}
+
+// check reports a usage error in the shared flags.
+func (f *runFlags) check() error {
+	switch {
+	case f.rows < 1:
+		return usagef("--rows must be at least 1")
+	case f.timeout < 0:
+		return usagef("--timeout must not be negative")
+	}
+	return nil
+}
+
+func runRun(args []string, stdout, stderr io.Writer) error {
+	var f runFlags
+	fs := newFlagSet("run", "run NOTEBOOK.ipynb [--param NAME=VALUE]… [-o OUT.ipynb] [--html REPORT.html] [flags]", runAbout, stdout)
+	fs.StringVar(&f.out, "o", "", "write the executed notebook to `FILE` (- for stdout; default NAME.out.ipynb beside the input)")
+	f.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -100,10 +119,9 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		return usagef("missing NOTEBOOK.ipynb")
 	case len(pos) > 1:
 		return usagef("expected one notebook, found %d arguments", len(pos))
-	case f.rows < 1:
-		return usagef("--rows must be at least 1")
-	case f.timeout < 0:
-		return usagef("--timeout must not be negative")
+	}
+	if err := f.check(); err != nil {
+		return err
 	}
 	input := pos[0]
 	if f.html == "-" && (f.out == "-" || f.out == "" && input == "-") {
@@ -113,13 +131,9 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
-	if f.now != "" {
-		ns, ok := funcs.ParseTimestamp(f.now, time.UTC)
-		if !ok {
-			return usagef("--now: cannot read %q as a timestamp", f.now)
-		}
-		now = time.Unix(0, ns).UTC()
+	now, err := f.clock()
+	if err != nil {
+		return err
 	}
 	out := f.out
 	if out == "" {
@@ -138,11 +152,42 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	src, closeSource, err := openSource(sourceFlags{inputs: f.inputs, bucket: f.bucket, endpoint: f.endpoint, data: f.data, now: now, victorialogs: f.vl}, stderr)
+	opt, closeSource, err := f.options(now, stderr)
 	if err != nil {
 		return err
 	}
 	defer closeSource()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ex, runErr := nbrun.Notebook(ctx, nb, opt)
+	if ex == nil {
+		return runErr // nothing ran: the notebook's timeframe is invalid
+	}
+	if err := f.write(ex, out, stdout, stderr); err != nil {
+		return err
+	}
+	return runOutcome(ex, runErr, stderr)
+}
+
+// clock returns the time of --now, else the current time.
+func (f *runFlags) clock() (time.Time, error) {
+	if f.now == "" {
+		return time.Now(), nil
+	}
+	ns, ok := funcs.ParseTimestamp(f.now, time.UTC)
+	if !ok {
+		return time.Time{}, usagef("--now: cannot read %q as a timestamp", f.now)
+	}
+	return time.Unix(0, ns).UTC(), nil
+}
+
+// options opens the log source and returns the options of the run, and what to
+// call when it is over. now is the clock's time; now() is fixed to it with --now.
+func (f *runFlags) options(now time.Time, stderr io.Writer) (nbrun.Options, func(), error) {
+	src, closeSource, err := openSource(sourceFlags{inputs: f.inputs, bucket: f.bucket, endpoint: f.endpoint, data: f.data, now: now, victorialogs: f.vl}, stderr)
+	if err != nil {
+		return nbrun.Options{}, nil, err
+	}
 	kopt := kernel.Options{
 		Source:   src,
 		Renderer: bundle.Renderer{Rows: f.rows},
@@ -152,18 +197,17 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if f.now != "" {
 		kopt.Now = func() time.Time { return now }
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ex, runErr := nbrun.Notebook(ctx, nb, nbrun.Options{
+	return nbrun.Options{
 		Kernel:      kopt,
 		CellTimeout: f.timeout,
 		KeepGoing:   f.keepGoing,
 		Progress:    progressPrinter(stderr),
-	})
-	if ex == nil {
-		return runErr // nothing ran: the notebook's timeframe is invalid
-	}
+	}, closeSource, nil
+}
+
+// write writes the executed notebook to out (- for stdout) and, with --html, the
+// report, and says on stderr what it wrote.
+func (f *runFlags) write(ex *nbrun.Executed, out string, stdout, stderr io.Writer) error {
 	if err := writeOutput(out, stdout, func(w io.Writer) error {
 		data, err := notebook.Encode(ex.Notebook)
 		if err != nil {
@@ -188,6 +232,12 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintln(stderr)
 	}
+	return nil
+}
+
+// runOutcome is the command's error at the end of a run: the run's own, an
+// interrupt, or cells that failed.
+func runOutcome(ex *nbrun.Executed, runErr error, stderr io.Writer) error {
 	switch {
 	case errors.Is(runErr, context.Canceled):
 		fmt.Fprintln(stderr, "error: interrupted; the cells that ran are in the output")

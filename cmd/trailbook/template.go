@@ -8,23 +8,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
 	"text/tabwriter"
-	"time"
 
-	"github.com/trailbook/trailbook/kernel"
 	"github.com/trailbook/trailbook/kernel/dql/exec"
-	"github.com/trailbook/trailbook/kernel/dql/funcs"
 	"github.com/trailbook/trailbook/kernel/dql/value"
 	"github.com/trailbook/trailbook/kernel/params"
-	"github.com/trailbook/trailbook/kernel/script"
 	"github.com/trailbook/trailbook/notebook"
-	"github.com/trailbook/trailbook/notebook/report"
 	nbrun "github.com/trailbook/trailbook/notebook/run"
-	"github.com/trailbook/trailbook/renderers/bundle"
 	"github.com/trailbook/trailbook/renderers/export"
 	"github.com/trailbook/trailbook/renderers/table"
 	"github.com/trailbook/trailbook/templates"
@@ -346,43 +339,20 @@ Examples:
   trailbook template run root-account-activity --input ./AWSLogs --param bucket=default_logs --cell sensitive --format csv`
 
 type templateRunFlags struct {
-	dir           string
-	params        stringList
-	out           string
-	html          string
-	format        string
-	cell          string
-	data          string
-	vl            string
-	inputs        stringList
-	bucket        string
-	endpoint      string
-	now           string
-	timeout       time.Duration
-	scriptTimeout time.Duration
-	keepGoing     bool
-	rows          int
+	runFlags
+	dir    string
+	format string
+	cell   string
 }
 
 func templateRun(args []string, stdout, stderr io.Writer) error {
 	var f templateRunFlags
 	fs := newFlagSet("template run", "template run NAME [--param NAME=VALUE]… [-o OUT.ipynb] [--html REPORT.html] [--format FORMAT] [flags]", templateRunAbout, stdout)
 	templatesFlag(fs, &f.dir)
-	fs.Var(&f.params, "param", "set the template parameter `NAME=VALUE`; repeatable")
 	fs.StringVar(&f.out, "o", "", "write the executed notebook to `FILE` (- for stdout, and no tables; default NAME.out.ipynb)")
-	fs.StringVar(&f.html, "html", "", "also write a self-contained HTML report to `FILE`")
 	fs.StringVar(&f.format, "format", "", "tables on stdout as `FORMAT`: table, json, jsonl, csv or none (default: table on a terminal, jsonl otherwise)")
 	fs.StringVar(&f.cell, "cell", "", "print only the table of the cell named `NAME` (cell names: 'trailbook template show')")
-	fs.StringVar(&f.data, "data", "", "store `DIR` (default $TRAILBOOK_DATA, else ./trailbook-data)")
-	fs.StringVar(&f.vl, "victorialogs", defaultVictoriaLogs(), victoriaLogsUsage)
-	fs.Var(&f.inputs, "input", "read logs from `PATH` (file, directory, s3://bucket/prefix) instead of the store; repeatable")
-	fs.StringVar(&f.bucket, "bucket", "default_logs", "dt.system.bucket of records read with --input (match it with --param bucket=…)")
-	fs.StringVar(&f.endpoint, "endpoint", "", "S3-compatible endpoint `URL` for s3:// inputs")
-	fs.StringVar(&f.now, "now", "", "fix now() to `TIMESTAMP` (e.g. 2024-03-01T16:30:00Z), for reproducible runs")
-	fs.DurationVar(&f.timeout, "timeout", 0, "interrupt a cell that runs longer than this (0: no limit)")
-	fs.DurationVar(&f.scriptTimeout, "script-timeout", script.DefaultTimeout, "time limit of a %%js cell")
-	fs.BoolVar(&f.keepGoing, "keep-going", false, "run the cells after a failed one too")
-	fs.IntVar(&f.rows, "rows", bundle.DefaultRows, "table rows kept in each table output of the notebook (and the report)")
+	f.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -392,10 +362,9 @@ func templateRun(args []string, stdout, stderr io.Writer) error {
 		return usagef("missing template NAME ('trailbook template list' shows them)")
 	case len(pos) > 1:
 		return usagef("expected one template NAME, found %d arguments", len(pos))
-	case f.rows < 1:
-		return usagef("--rows must be at least 1")
-	case f.timeout < 0:
-		return usagef("--timeout must not be negative")
+	}
+	if err := f.check(); err != nil {
+		return err
 	}
 	format := f.format
 	if format == "" {
@@ -409,9 +378,12 @@ func templateRun(args []string, stdout, stderr io.Writer) error {
 	default:
 		return usagef("unknown --format %q: use table, json, jsonl, csv or none", format)
 	}
-	if f.out == "-" {
-		if f.format != "" && f.format != "none" {
-			return usagef("-o - writes the notebook to stdout: the tables cannot go there too (use --format none, or -o FILE)")
+	if f.out == "-" || f.html == "-" {
+		switch {
+		case f.out == "-" && f.html == "-":
+			return usagef("the notebook and the report cannot both go to stdout: give -o FILE or --html FILE")
+		case f.format != "" && f.format != "none":
+			return usagef("-o - or --html - writes to stdout: the tables cannot go there too (use --format none, or a FILE)")
 		}
 		format = "none"
 	}
@@ -419,13 +391,9 @@ func templateRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
-	if f.now != "" {
-		ns, ok := funcs.ParseTimestamp(f.now, time.UTC)
-		if !ok {
-			return usagef("--now: cannot read %q as a timestamp", f.now)
-		}
-		now = time.Unix(0, ns).UTC()
+	now, err := f.clock()
+	if err != nil {
+		return err
 	}
 
 	lib, err := openLibrary(f.dir, stderr, true)
@@ -447,72 +415,28 @@ func templateRun(args []string, stdout, stderr io.Writer) error {
 		out = t.Name + ".out.ipynb"
 	}
 
-	src, closeSource, err := openSource(sourceFlags{inputs: f.inputs, bucket: f.bucket, endpoint: f.endpoint, data: f.data, now: now, victorialogs: f.vl}, stderr)
+	opt, closeSource, err := f.options(now, stderr)
 	if err != nil {
 		return err
 	}
 	defer closeSource()
-	kopt := kernel.Options{
-		Source:   src,
-		Renderer: bundle.Renderer{Rows: f.rows},
-		Scripts:  newScripts(f.scriptTimeout),
-		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	}
-	if f.now != "" {
-		kopt.Now = func() time.Time { return now }
-	}
+	opt.Progress = templateProgress(stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	ex, runErr := t.Run(ctx, given, nbrun.Options{
-		Kernel:      kopt,
-		CellTimeout: f.timeout,
-		KeepGoing:   f.keepGoing,
-		Progress:    templateProgress(stderr),
-	})
+	ex, runErr := t.Run(ctx, given, opt)
 	if errors.Is(runErr, templates.ErrParameter) {
 		return usagef("%v", runErr)
 	}
 	if ex == nil {
 		return runErr
 	}
-	if err := writeOutput(out, stdout, func(w io.Writer) error {
-		data, err := notebook.Encode(ex.Notebook)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(data)
+	if err := f.write(ex, out, stdout, stderr); err != nil {
 		return err
-	}); err != nil {
-		return err
-	}
-	if f.html != "" {
-		if err := writeOutput(f.html, stdout, func(w io.Writer) error {
-			return report.Write(w, ex.Notebook, report.Options{ECharts: reportECharts(), MaxRows: f.rows, Generated: time.Now()})
-		}); err != nil {
-			return err
-		}
-	}
-	if out != "-" {
-		fmt.Fprintf(stderr, "wrote %s", out)
-		if f.html != "" && f.html != "-" {
-			fmt.Fprintf(stderr, " and %s", f.html)
-		}
-		fmt.Fprintln(stderr)
 	}
 	if err := printTables(stdout, format, f.cell, ex); err != nil {
 		return err
 	}
-	switch {
-	case errors.Is(runErr, context.Canceled):
-		fmt.Fprintln(stderr, "error: interrupted; the cells that ran are in the output")
-		return errReported
-	case runErr != nil:
-		return runErr
-	case ex.Failed > 0:
-		fmt.Fprintf(stderr, "error: %d of %d cells failed\n", ex.Failed, len(ex.Cells))
-		return errReported
-	}
-	return nil
+	return runOutcome(ex, runErr, stderr)
 }
 
 // templateProgress prints one line per ended cell on stderr, as 'trailbook run'
