@@ -159,11 +159,32 @@ func Build(recs []*value.Record, o Options) (*Option, bool) {
 				t := (tf.Start + int64(i)*step) / 1e6
 				s.Data[i] = [2]any{t, number(v)}
 			}
+			s.ShowSymbol = len(s.Data) <= maxSymbolPoints && isolated(s.Data)
 			opt.Series = append(opt.Series, s)
 			opt.Legend.Data = append(opt.Legend.Data, name)
 		}
 	}
 	return opt, true
+}
+
+// maxSymbolPoints is the longest series drawn with a dot on each point: a dot
+// is the only way a slot with empty slots on both sides shows at all (a line
+// needs two neighbours), and up to this many dots stay readable and cheap.
+const maxSymbolPoints = 500
+
+// isolated reports whether a series has a value whose neighbours are both gaps
+// (empty slots are null in makeTimeseries, spec/dql.md §9), which a line alone
+// would not show.
+func isolated(data [][2]any) bool {
+	for i, p := range data {
+		if p[1] == nil {
+			continue
+		}
+		if (i == 0 || data[i-1][1] == nil) && (i == len(data)-1 || data[i+1][1] == nil) {
+			return true
+		}
+	}
+	return false
 }
 
 // aggregations returns the array fields of the records, in order of first appearance.

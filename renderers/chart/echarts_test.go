@@ -78,3 +78,26 @@ func TestIsTimeseries(t *testing.T) {
 	f([]*value.Record{ts}, true)
 	f([]*value.Record{ts, plain}, false)
 }
+
+// TestShowSymbol: a value between two gaps gets dots, so that it shows; a
+// series without one, or a long one, stays a bare line.
+func TestShowSymbol(t *testing.T) {
+	f := func(want bool, vals ...any) {
+		t.Helper()
+		d := make([][2]any, len(vals))
+		for i, v := range vals {
+			d[i] = [2]any{int64(i), v}
+		}
+		if got := len(d) <= maxSymbolPoints && isolated(d); got != want {
+			t.Fatalf("%v: dots %v, want %v", vals, got, want)
+		}
+	}
+	f(true, int64(1))
+	f(true, nil, int64(1), nil)
+	f(true, int64(1), nil, int64(2), int64(3))
+	f(false, int64(1), int64(2), nil, int64(3), int64(4))
+	f(false, nil, nil)
+	long := make([]any, maxSymbolPoints+1)
+	long[3] = int64(1)
+	f(false, long...)
+}
