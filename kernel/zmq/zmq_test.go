@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -251,5 +253,35 @@ func TestListenError(t *testing.T) {
 	err := zmq.Serve(context.Background(), info, s, zmq.Options{})
 	if err == nil || !strings.Contains(err.Error(), "cannot listen for the shell channel on tcp://127.0.0.1:") {
 		t.Fatalf("Serve on taken ports: %v", err)
+	}
+}
+
+func TestIPC(t *testing.T) {
+	// jupyter_client's transport "ipc": Unix sockets named IP-PORT.
+	info := zmq.NewConnectionInfo()
+	info.Transport, info.IP = "ipc", filepath.Join(t.TempDir(), "kernel")
+	info.ShellPort, info.ControlPort, info.StdinPort, info.IOPubPort, info.HBPort = 1, 2, 3, 4, 5
+	s := kernel.New("", kernel.Options{})
+	defer s.Shutdown()
+	served := make(chan error, 1)
+	bound := make(chan struct{})
+	go func() {
+		served <- zmq.Serve(context.Background(), info, s, zmq.Options{Bound: func(zmq.ConnectionInfo) { close(bound) }})
+	}()
+	select {
+	case <-bound:
+	case err := <-served:
+		t.Fatalf("Serve: %v", err)
+	}
+	if _, err := os.Stat(info.IP + "-1"); err != nil {
+		t.Fatalf("no shell socket: %v", err)
+	}
+	c := zmqtest.Dial(t, info)
+	if r := c.Ready(); r.Header.MsgType != protocol.KernelInfoReply {
+		t.Fatal(r.Header.MsgType)
+	}
+	c.Request(protocol.Control, protocol.ShutdownRequest, protocol.Shutdown{})
+	if err := <-served; err != nil {
+		t.Fatal(err)
 	}
 }
