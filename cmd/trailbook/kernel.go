@@ -35,7 +35,8 @@ it ($JPY_PARENT_PID, or its parent) has ended. SIGINT interrupts the running cel
 
 Other arguments are ignored, as Jupyter's console apps pass their own along.
 When FILE does not exist, the kernel picks free ports on 127.0.0.1 and a random key
-and writes them to FILE, for 'jupyter console --existing FILE'.
+and writes them to FILE, for 'jupyter console --existing FILE'; ports given as 0 in
+FILE are chosen and written back the same way.
 
 Logs come from --input files, else --victorialogs, else the store in --data, else the
 embedded demo data. --now (or $TRAILBOOK_NOW) fixes now(), for reproducible runs.
@@ -157,12 +158,14 @@ func kernelFlagSet(f *kernelFlags, stdout io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// connection reads the connection file, or makes up a connection to write there
-// (write is true) when there is none.
+// connection reads the connection file, or makes up a connection when there is
+// none. write says to write the file once the kernel listens: a new one, or one
+// with a port of 0 that only the kernel can fill in (ipykernel does the same).
 func connection(path string) (info zmq.ConnectionInfo, write bool, err error) {
 	info, err = zmq.ReadConnectionFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return zmq.NewConnectionInfo(), true, nil
 	}
-	return info, false, err
+	zero := info.ShellPort == 0 || info.ControlPort == 0 || info.StdinPort == 0 || info.IOPubPort == 0 || info.HBPort == 0
+	return info, zero, err
 }

@@ -62,16 +62,15 @@ func TestKernelBadConnectionFile(t *testing.T) {
 	f(`{"transport":"udp","ip":"127.0.0.1"}`, `transport "udp"`)
 }
 
-// startKernel runs `trailbook kernel` in-process over the demo data, with a
-// connection file it writes itself, and returns the connection and a function that
-// waits for the command's exit code and stderr.
-func startKernel(t *testing.T, args ...string) (zmq.ConnectionInfo, func() (int, string)) {
+// startKernel runs `trailbook kernel -f path` in-process over the demo data, where
+// path names no file or one with ports of 0, which the kernel writes, and returns
+// the connection and a function that waits for the command's exit code and stderr.
+func startKernel(t *testing.T, path string, args ...string) (zmq.ConnectionInfo, func() (int, string)) {
 	t.Helper()
 	t.Setenv("TRAILBOOK_DATA", "")
 	t.Setenv("TRAILBOOK_VICTORIALOGS", "")
 	t.Setenv("JPY_PARENT_PID", "")
 	t.Chdir(t.TempDir())
-	path := filepath.Join(t.TempDir(), "kernel.json")
 	pr, pw := io.Pipe()
 	codes := make(chan int, 1)
 	go func() {
@@ -165,7 +164,7 @@ func jsonlRecords(t *testing.T, out string) []any {
 }
 
 func TestKernelOverDemoData(t *testing.T) {
-	info, wait := startKernel(t)
+	info, wait := startKernel(t, filepath.Join(t.TempDir(), "kernel.json"))
 	c := zmqtest.Dial(t, info)
 	c.Ready()
 
@@ -227,4 +226,21 @@ func TestKernelOverDemoData(t *testing.T) {
 func jsonNumber(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// TestKernelFillsPorts: a connection file with ports of 0 gets the ports the kernel
+// bound, and keeps its key.
+func TestKernelFillsPorts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kernel.json")
+	os.WriteFile(path, []byte(`{"transport":"tcp","ip":"127.0.0.1","key":"our-key","signature_scheme":"hmac-sha256"}`), 0o600)
+	info, wait := startKernel(t, path)
+	if info.Key != "our-key" || info.ShellPort == 0 || info.HBPort == 0 {
+		t.Fatalf("connection written back: %+v", info)
+	}
+	c := zmqtest.Dial(t, info)
+	c.Ready()
+	c.Request(protocol.Control, protocol.ShutdownRequest, protocol.Shutdown{})
+	if code, stderr := wait(); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
 }
