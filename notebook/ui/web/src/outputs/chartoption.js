@@ -75,13 +75,12 @@ function tooltip(params) {
 export const exportBackground = '#ffffff';
 
 /**
- * fileName makes a download's file name from a cell name or title: letters,
- * digits, dots, dashes and underscores only, at most 80 of them, never empty and
- * never hidden (no leading dot).
+ * fileName makes a download's file name from a cell name or title, as the table
+ * downloads do: every run of characters but letters, digits, dots, dashes and
+ * underscores becomes one underscore; no leading or trailing dots or
+ * underscores; at most 64 characters; "chart" when nothing is left.
  */
 export function fileName(name, ext) {
-  let base = str(name).normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '').slice(0, 80).replace(/[-.]+$/, '');
-  if (!base) base = 'chart';
+  const base = str(name).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[_.]+|[_.]+$/g, '').slice(0, 64) || 'chart';
   return `${base}.${ext}`;
 }

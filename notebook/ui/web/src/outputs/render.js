@@ -72,7 +72,7 @@ export class Outputs {
       chartBox.hidden = !isChart;
       tableBox.hidden = isChart;
       if (isChart && !chart) {
-        chart = new Chart(jsonOf(chartOut.data[MIME_CHART]), this.ctx.theme());
+        chart = new Chart(jsonOf(chartOut.data[MIME_CHART]), this.ctx.theme(), () => this.ctx.title);
         this.parts.push(chart);
         chartBox.append(chart.node);
       }
@@ -116,7 +116,7 @@ export class Outputs {
 
   bundle(data) {
     if (data[MIME_CHART]) {
-      const c = new Chart(jsonOf(data[MIME_CHART]), this.ctx.theme());
+      const c = new Chart(jsonOf(data[MIME_CHART]), this.ctx.theme(), () => this.ctx.title);
       this.parts.push(c);
       return el('div', { class: 'output' }, c.node);
     }
