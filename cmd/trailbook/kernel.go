@@ -88,6 +88,11 @@ func runKernel(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if _, err := os.Stat(f.file); errors.Is(err, os.ErrNotExist) {
+		// A connection file the kernel made up is its own to remove, as
+		// jupyter_client removes those it writes.
+		defer os.Remove(f.file)
+	}
 	src, closeSource, err := openSource(sourceFlags{inputs: f.inputs, bucket: f.bucket, data: f.data, now: now, victorialogs: f.victorialogs, partial: f.partial}, stderr)
 	if err != nil {
 		return err

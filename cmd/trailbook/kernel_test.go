@@ -164,7 +164,8 @@ func jsonlRecords(t *testing.T, out string) []any {
 }
 
 func TestKernelOverDemoData(t *testing.T) {
-	info, wait := startKernel(t, filepath.Join(t.TempDir(), "kernel.json"))
+	conn := filepath.Join(t.TempDir(), "kernel.json")
+	info, wait := startKernel(t, conn)
 	c := zmqtest.Dial(t, info)
 	c.Ready()
 
@@ -218,6 +219,9 @@ func TestKernelOverDemoData(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("kernel exit %d:\n%s", code, stderr)
 	}
+	if _, err := os.Stat(conn); !os.IsNotExist(err) {
+		t.Fatalf("the connection file the kernel wrote is still there: %v", err)
+	}
 	if !strings.Contains(stderr, "embedded demo data") {
 		t.Fatalf("stderr does not say that demo data is used:\n%s", stderr)
 	}
@@ -242,5 +246,8 @@ func TestKernelFillsPorts(t *testing.T) {
 	c.Request(protocol.Control, protocol.ShutdownRequest, protocol.Shutdown{})
 	if code, stderr := wait(); code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the kernel removed a connection file it did not make: %v", err)
 	}
 }

@@ -91,11 +91,13 @@ func Serve(ctx context.Context, info ConnectionInfo, s *kernel.Session, opt Opti
 		{protocol.IOPub, &info.IOPubPort, zmq4.NewPub(sctx, zlog)},
 		{"heartbeat", &info.HBPort, zmq4.NewRep(sctx, zlog)},
 	}
-	defer func() {
+	closeAll := sync.OnceFunc(func() {
+		closeSockets()
 		for _, sk := range socks {
 			sk.sock.Close()
 		}
-	}()
+	})
+	defer closeAll()
 	for _, sk := range socks {
 		ep := info.Endpoint(*sk.port)
 		if err := sk.sock.Listen(ep); err != nil {
@@ -147,10 +149,7 @@ func Serve(ctx context.Context, info ConnectionInfo, s *kernel.Session, opt Opti
 	close(stop)
 	writers.Wait()
 	time.Sleep(pubLinger)
-	closeSockets()
-	for _, sk := range socks {
-		sk.sock.Close()
-	}
+	closeAll()
 	readers.Wait()
 	return nil
 }
