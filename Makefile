@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/trailbook
 SHARED  ?= ../shared
 
-.PHONY: build ui run test vet unit jupyter-deps conformance browser browser-deps fuzz bench clean
+.PHONY: build ui run test vet unit jupyter-deps conformance browser browser-deps fuzz bench docs-images clean
 
 # The UI's npm packages come from the committed lockfile and are bundled into
 # notebook/ui/dist, which the binary embeds.
@@ -62,7 +62,14 @@ fuzz:
 	$(GO) test ./kernel/params -run '^$$' -fuzz '^FuzzSubstitute$$' -fuzztime $(FUZZTIME)
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./kernel/...
+	$(GO) test -run '^$$' -bench . -benchmem ./kernel/... ./renderers/...
+
+# The README's chart picture, drawn by trailbook chart itself over the demo data
+# (run in an empty directory, so that no ./trailbook-data is found).
+docs-images: build
+	cd "$$(mktemp -d)" && env -u TRAILBOOK_DATA -u TRAILBOOK_VICTORIALOGS $(CURDIR)/$(BIN) chart \
+	  -f $(CURDIR)/examples/failed-calls-by-error-code.dql --title "Failed API calls by error code" \
+	  --width 800 --height 400 --scale 2 -o $(CURDIR)/docs/images/failed-calls-by-error-code.png
 
 clean:
 	rm -rf bin

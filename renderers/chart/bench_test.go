@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 )
 
 // benchOption is the export benchmark: 10 series × 1,500 points.
@@ -25,11 +26,18 @@ func BenchmarkSVG(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
 	for b.Loop() {
 		if _, err := SVG(ctx, opt, DefaultWidth, DefaultHeight); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU reports the process's CPU time per operation since cpu.
+func reportCPU(b *testing.B, cpu time.Duration) {
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N)/1e6, "cpu-ms/op")
 }
 
 // BenchmarkPNG draws the same chart as an 800×400 PNG (scale 1) and, as
@@ -45,11 +53,13 @@ func BenchmarkPNG(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := cpuTime()
 			for b.Loop() {
 				if _, err := PNG(ctx, opt, DefaultWidth, DefaultHeight, scale); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu)
 		})
 	}
 }
