@@ -54,7 +54,7 @@ func Rasterize(root *Node, scale float64) (*image.RGBA, error) {
 		ty := (h - vb[3]*k) / 2
 		m = matrix{k, 0, 0, k, tx - vb[0]*k, ty - vb[1]*k}.then(m)
 	}
-	r.children(root, state{m: m, st: defaultStyle()})
+	r.children(root, state{m: m, st: applyStyle(defaultStyle(), root)})
 	return r.dst, nil
 }
 
@@ -161,17 +161,8 @@ func (r *renderer) node(n *Node, parent state) {
 	case "text":
 		r.text(n, s)
 	default:
-		f := r.geometry(n, s.m)
-		if f == nil {
-			return
-		}
-		closedOnly := n.Name != "line" && n.Name != "polyline"
-		if s.st.strokeFirst {
-			r.strokeShape(n, f.subs, s)
-			r.fillShape(f.subs, s, closedOnly)
-		} else {
-			r.fillShape(f.subs, s, closedOnly)
-			r.strokeShape(n, f.subs, s)
+		if f := r.geometry(n, s.m); f != nil {
+			r.shape(f.subs, s)
 		}
 	}
 }
@@ -213,9 +204,20 @@ func (r *renderer) geometry(n *Node, m matrix) *flattener {
 	return f
 }
 
-// fillShape fills subpaths (each implicitly closed) with the fill paint.
-func (r *renderer) fillShape(subs []subpath, s state, closedOnly bool) {
-	_ = closedOnly // a fill closes every subpath, even a polyline's
+// shape fills and strokes subpaths, in the element's paint order.
+func (r *renderer) shape(subs []subpath, s state) {
+	if s.st.strokeFirst {
+		r.strokeShape(subs, s)
+		r.fillShape(subs, s)
+	} else {
+		r.fillShape(subs, s)
+		r.strokeShape(subs, s)
+	}
+}
+
+// fillShape fills subpaths with the fill paint. A fill closes every subpath,
+// a polyline's too, as SVG says; a line has no area.
+func (r *renderer) fillShape(subs []subpath, s state) {
 	c, ok := r.color(s.st.fill, s.st.fillOpacity*s.st.opacity)
 	if !ok || len(subs) == 0 {
 		return
@@ -232,7 +234,7 @@ func (r *renderer) fillShape(subs []subpath, s state, closedOnly bool) {
 }
 
 // strokeShape strokes subpaths with the stroke paint.
-func (r *renderer) strokeShape(n *Node, subs []subpath, s state) {
+func (r *renderer) strokeShape(subs []subpath, s state) {
 	c, ok := r.color(s.st.stroke, s.st.strokeOpacity*s.st.opacity)
 	if !ok || len(subs) == 0 {
 		return
@@ -579,13 +581,7 @@ func (r *renderer) run(text string, pen point, s state) point {
 		x += g.advance * fs.size
 	}
 	fc.mu.Unlock()
-	if s.st.strokeFirst {
-		r.strokeShape(nil, f.subs, s)
-		r.fillShape(f.subs, s, true)
-	} else {
-		r.fillShape(f.subs, s, true)
-		r.strokeShape(nil, f.subs, s)
-	}
+	r.shape(f.subs, s)
 	return point{pen.x + w, pen.y}
 }
 
