@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log"
 	"math"
+	"runtime"
 	"sync"
 	"time"
 
@@ -57,6 +58,10 @@ var (
 	compileErr  error
 
 	idle = make(chan *ssrRuntime, maxIdle)
+
+	// slots bounds the drawings under way, so that a burst of chart cells
+	// queues for a CPU instead of loading a runtime (and ECharts) each.
+	slots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
 )
 
 // compile parses the export script once per process (about 100 ms).
@@ -164,6 +169,12 @@ func renderSVG(ctx context.Context, opt *Option, width, height int) (string, err
 	}
 	if err := checkSize(opt, width, height); err != nil {
 		return "", err
+	}
+	select {
+	case slots <- struct{}{}:
+		defer func() { <-slots }()
+	case <-ctx.Done():
+		return "", fmt.Errorf("cannot draw the chart: %w", ctx.Err())
 	}
 	rt, err := get()
 	if err != nil {
