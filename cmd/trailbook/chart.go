@@ -92,10 +92,15 @@ func runChart(args []string, stdout, stderr io.Writer) error {
 	for _, w := range exec.Warnings(p) {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
-	res, err := exec.Run(ctx, p, exec.Options{Source: opt.Source, NoPushdown: opt.NoPushdown})
+	eopt := exec.Options{Source: opt.Source, NoPushdown: opt.NoPushdown}
+	if q.explain {
+		eopt.Trace = func(msg string) { fmt.Fprintf(stderr, "explain: %s\n", msg) }
+	}
+	res, err := exec.Run(ctx, p, eopt)
 	if err != nil {
 		return reportQueryError(stderr, err, q.timeout)
 	}
+	printRuntimeWarnings(stderr, res.Warnings[len(exec.Warnings(p)):])
 	option, ok := chart.Build(res.Records, chart.Options{Title: c.title})
 	if !ok {
 		if len(res.Records) == 0 {
