@@ -125,8 +125,9 @@ func check(t *testing.T, exp useCase, label string, got []any) {
 	}
 }
 
-// avg is arrayAvg over a decoded array: the mean of its numbers.
-func avg(v any) float64 {
+// ArrayAvg is DQL's arrayAvg over a decoded array: the mean of its numbers, 0 for
+// none.
+func ArrayAvg(v any) float64 {
 	arr, _ := v.([]any)
 	sum, n := 0.0, 0
 	for _, e := range arr {
@@ -148,7 +149,7 @@ func checkTopByAvg(t *testing.T, name string, got, rows []any, field string, lim
 	t.Helper()
 	wantAvgs := make([]float64, len(rows))
 	for i, r := range rows {
-		wantAvgs[i] = avg(r.(map[string]any)[field])
+		wantAvgs[i] = ArrayAvg(r.(map[string]any)[field])
 	}
 	sort.Sort(sort.Reverse(sort.Float64Slice(wantAvgs)))
 	n := min(limit, len(rows))
@@ -166,7 +167,7 @@ func checkTopByAvg(t *testing.T, name string, got, rows []any, field string, lim
 		if !found {
 			t.Errorf("%s: row %d is not an expected row: %v", name, i, g)
 		}
-		if a := avg(g.(map[string]any)[field]); !Equal(a, wantAvgs[i]) {
+		if a := ArrayAvg(g.(map[string]any)[field]); !Equal(a, wantAvgs[i]) {
 			t.Errorf("%s: row %d has average %v, want %v", name, i, a, wantAvgs[i])
 		}
 	}

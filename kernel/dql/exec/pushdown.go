@@ -15,8 +15,9 @@ import (
 // filter, so a Source that ignores a predicate stays correct.
 func pushdown(steps []plan.Step) []Predicate {
 	var preds []Predicate
-	jsonAlias := ""
-	resolve := func(n syntax.Node) ([]string, bool) { return path(n, jsonAlias) }
+	sc := &scope{}
+	resolve := sc.resolve
+	jsonParsed := false
 	for _, s := range steps {
 		switch s := s.(type) {
 		case *plan.FilterStep:
@@ -29,10 +30,11 @@ func pushdown(steps []plan.Step) []Predicate {
 				}
 			}
 		case *plan.ParseStep:
-			if jsonAlias != "" || s.Src.Field != FieldContent || s.Prereq != nil || !isJSONPattern(s) {
+			if jsonParsed || s.Src.Field != FieldContent || s.Prereq != nil || !isJSONPattern(s) {
 				return preds
 			}
-			jsonAlias = s.Exports[0]
+			jsonParsed = true
+			sc.push(scopeLayer{assign: map[string]binding{s.Exports[0]: {kind: bindJSON, present: true}}})
 		default:
 			return preds
 		}
@@ -73,37 +75,6 @@ func conjuncts(n syntax.Node) []syntax.Node {
 		return conjuncts(n.X)
 	}
 	return []syntax.Node{n}
-}
-
-// path returns the pushdown path of a field reference or record access.
-func path(n syntax.Node, jsonAlias string) ([]string, bool) {
-	var keys []string
-	for {
-		switch x := n.(type) {
-		case *syntax.Index:
-			if !x.HasKey {
-				return nil, false
-			}
-			keys = append([]string{x.Key}, keys...)
-			n = x.X
-			continue
-		case *syntax.Ident:
-			if jsonAlias != "" && x.Name == jsonAlias {
-				if len(keys) == 0 {
-					return nil, false
-				}
-				return append([]string{FieldContent}, keys...), true
-			}
-			if len(keys) > 0 {
-				return nil, false
-			}
-			return []string{x.Name}, true
-		case *syntax.Paren:
-			n = x.X
-			continue
-		}
-		return nil, false
-	}
 }
 
 func literal(n syntax.Node) (value.Value, bool) {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -118,14 +117,7 @@ func (g *queryGen) aggregation() string {
 // requires the same records. TRAILBOOK_PROPERTY_SEED picks other queries.
 func TestAggregationsSameAsStore(t *testing.T) {
 	d := loaded(t)
-	seed := uint64(20240302)
-	if s := os.Getenv("TRAILBOOK_PROPERTY_SEED"); s != "" {
-		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("TRAILBOOK_PROPERTY_SEED: %v", err)
-		}
-		seed = n
-	}
+	seed := propertySeed(t, 20240302)
 	from, to := "2014-01-01T00:00:00Z", "2026-01-01T00:00:00Z"
 	g := &queryGen{r: rand.New(rand.NewPCG(seed, seed)), vals: collectValues(t, d.st, from, to), from: from, to: to}
 	pushed, nonEmpty := 0, 0
@@ -183,7 +175,7 @@ func TestTutorialAggregated(t *testing.T) {
 				gotSorted, _ := runTraced(t, q, d.cl)
 				wantSorted := run(t, q, dql.Options{Source: d.st, NoPushdown: true})
 				if !slices.EqualFunc(gotSorted, wantSorted, func(a, b any) bool {
-					return dqltest.Equal(arrayAvg(a, "event_count"), arrayAvg(b, "event_count"))
+					return dqltest.Equal(dqltest.ArrayAvg(a.(map[string]any)["event_count"]), dqltest.ArrayAvg(b.(map[string]any)["event_count"]))
 				}) {
 					t.Errorf("%s/%s: sorted differently:\n  pushed: %.800s\n   store: %.800s", filepath.Base(folder), name, js(gotSorted), js(wantSorted))
 				}
@@ -199,22 +191,6 @@ func TestTutorialAggregated(t *testing.T) {
 			}
 		}
 	}
-}
-
-// arrayAvg is DQL's arrayAvg of a decoded record's field: the mean of its numbers.
-func arrayAvg(rec any, field string) float64 {
-	arr, _ := rec.(map[string]any)[field].([]any)
-	sum, n := 0.0, 0
-	for _, e := range arr {
-		if f, ok := e.(float64); ok {
-			sum += f
-			n++
-		}
-	}
-	if n == 0 {
-		return 0
-	}
-	return sum / float64(n)
 }
 
 // TestExplainAggregate checks the LogsQL of aggregations: every literal and name

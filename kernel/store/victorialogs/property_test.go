@@ -204,14 +204,7 @@ func collectValues(t *testing.T, src exec.Source, from, to string) map[string][]
 // same records. TRAILBOOK_PROPERTY_SEED picks another set of queries.
 func TestSameAsStore(t *testing.T) {
 	d := loaded(t)
-	seed := uint64(20240301)
-	if s := os.Getenv("TRAILBOOK_PROPERTY_SEED"); s != "" {
-		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("TRAILBOOK_PROPERTY_SEED: %v", err)
-		}
-		seed = n
-	}
+	seed := propertySeed(t, 20240301)
 	from, to := "2014-01-01T00:00:00Z", "2026-01-01T00:00:00Z"
 	g := &queryGen{r: rand.New(rand.NewPCG(seed, seed)), vals: collectValues(t, d.st, from, to), from: from, to: to}
 	nonEmpty := 0
@@ -237,6 +230,20 @@ func TestSameAsStore(t *testing.T) {
 	if nonEmpty < propertyQueries/4 {
 		t.Errorf("only %d of %d generated queries returned records", nonEmpty, propertyQueries)
 	}
+}
+
+// propertySeed is $TRAILBOOK_PROPERTY_SEED, else def: the seed of generated queries.
+func propertySeed(t *testing.T, def uint64) uint64 {
+	t.Helper()
+	s := os.Getenv("TRAILBOOK_PROPERTY_SEED")
+	if s == "" {
+		return def
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		t.Fatalf("TRAILBOOK_PROPERTY_SEED: %v", err)
+	}
+	return n
 }
 
 func run(t *testing.T, q string, opt dql.Options) []any {
