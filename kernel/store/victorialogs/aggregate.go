@@ -185,7 +185,7 @@ func (c *Client) Aggregate(ctx context.Context, req exec.AggregateRequest) (*exe
 	}
 	rest, err := c.scan(ctx, a.rest, req.Scan)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot aggregate logs: %w", err)
 	}
 	out := &exec.Aggregation{Rest: rest}
 	if a.stats != "" {

@@ -27,7 +27,11 @@ var _ exec.Source = (*Client)(nil)
 // the query. req.Limit is not pushed: the cluster's filters are a superset of the
 // query's, so its first records need not be the query's first.
 func (c *Client) Scan(ctx context.Context, req exec.ScanRequest) (exec.Iterator, error) {
-	return c.scan(ctx, translate(req), req)
+	it, err := c.scan(ctx, translate(req), req)
+	if err != nil {
+		return nil, fmt.Errorf("cannot scan logs: %w", err)
+	}
+	return it, nil
 }
 
 // scan sends a scan query and streams its records; req holds the exact conditions
@@ -40,7 +44,7 @@ func (c *Client) scan(ctx context.Context, q scanQuery, req exec.ScanRequest) (e
 	resp, warning, err := c.search(ctx, q.String())
 	if err != nil {
 		cancel()
-		return nil, fmt.Errorf("cannot scan logs: %w", err)
+		return nil, err
 	}
 	it := &scanIter{cancel: cancel, out: make(chan scanBatch, 2), partial: c.Partial}
 	if warning != "" {
