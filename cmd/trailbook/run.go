@@ -66,6 +66,7 @@ type runFlags struct {
 	html          string
 	data          string
 	vl            string
+	partial       bool
 	inputs        stringList
 	bucket        string
 	endpoint      string
@@ -83,7 +84,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.params, "param", "set the parameter `NAME=VALUE`; repeatable")
 	fs.StringVar(&f.html, "html", "", "also write a self-contained HTML report to `FILE`")
 	fs.StringVar(&f.data, "data", "", "store `DIR` (default $TRAILBOOK_DATA, else ./trailbook-data)")
-	fs.StringVar(&f.vl, "victorialogs", defaultVictoriaLogs(), victoriaLogsUsage)
+	registerVictoriaLogs(fs, &f.vl, &f.partial)
 	fs.Var(&f.inputs, "input", "read logs from `PATH` (file, directory, s3://bucket/prefix) instead of the store; repeatable")
 	fs.StringVar(&f.bucket, "bucket", "default_logs", "dt.system.bucket of records read with --input")
 	fs.StringVar(&f.endpoint, "endpoint", "", "S3-compatible endpoint `URL` for s3:// inputs")
@@ -184,7 +185,7 @@ func (f *runFlags) clock() (time.Time, error) {
 // options opens the log source and returns the options of the run, and what to
 // call when it is over. now is the clock's time; now() is fixed to it with --now.
 func (f *runFlags) options(now time.Time, stderr io.Writer) (nbrun.Options, func(), error) {
-	src, closeSource, err := openSource(sourceFlags{inputs: f.inputs, bucket: f.bucket, endpoint: f.endpoint, data: f.data, now: now, victorialogs: f.vl}, stderr)
+	src, closeSource, err := openSource(sourceFlags{inputs: f.inputs, bucket: f.bucket, endpoint: f.endpoint, data: f.data, now: now, victorialogs: f.vl, partial: f.partial}, stderr)
 	if err != nil {
 		return nbrun.Options{}, nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -81,5 +83,30 @@ func TestQueryExplainAggregation(t *testing.T) {
 	}
 	if !strings.Contains(stdout, `"event[eventName]":"GetObject"`) || !strings.Contains(stdout, `"n":[null,null,null,null,null,null,null,null,null,3,`) {
 		t.Errorf("stdout: %s", stdout)
+	}
+}
+
+// TestRunPartial checks that run (and so template run, which shares its flags)
+// takes --partial: a cell over a cluster with a storage node down fails without it,
+// and with it succeeds with the partial warning in the saved notebook.
+func TestRunPartial(t *testing.T) {
+	srv := downVL(t)
+	dir := t.TempDir()
+	nb := writeNotebook(t, dir, "p.ipynb", `{}`,
+		`fetch logs, from: "2024-03-01T00:00:00Z", to: "2024-03-02T00:00:00Z" | parse content, "JSON:event" | summarize n = count(), by: {event[eventName]}`)
+	out := filepath.Join(dir, "out.ipynb")
+	if code, _, stderr := runCLI(t, "run", "--victorialogs", srv.URL, "-o", out, nb); code != 1 {
+		t.Fatalf("without --partial: exit %d, stderr %s", code, stderr)
+	}
+	code, _, stderr := runCLI(t, "run", "--victorialogs", srv.URL, "--partial", "-o", out, nb)
+	if code != 0 {
+		t.Fatalf("--partial: exit %d, stderr %s", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "partial result") {
+		t.Fatalf("the saved notebook does not say the result is partial:\n%s", data)
 	}
 }
