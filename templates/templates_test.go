@@ -28,7 +28,7 @@ import (
 	"github.com/trailbook/trailbook/kernel/dql/dqltest"
 	"github.com/trailbook/trailbook/kernel/dql/exec"
 	"github.com/trailbook/trailbook/kernel/dql/value"
-	"github.com/trailbook/trailbook/kernel/script"
+	"github.com/trailbook/trailbook/kernel/scriptcell"
 	"github.com/trailbook/trailbook/kernel/store/demo"
 	"github.com/trailbook/trailbook/kernel/store/files"
 	"github.com/trailbook/trailbook/notebook/run"
@@ -50,7 +50,7 @@ func runTemplate(t *testing.T, tp *Template, src exec.Source, given map[string]s
 	ex, err := tp.Run(context.Background(), given, run.Options{
 		Kernel: kernel.Options{
 			Source:  src,
-			Scripts: scriptRunner,
+			Scripts: scriptcell.Factory(0),
 			Now:     func() time.Time { return now },
 		},
 		CellTimeout: cellTimeout,
@@ -331,43 +331,4 @@ func TestInjection(t *testing.T) {
 	if _, err := all[0].Run(context.Background(), map[string]string{"nosuch": "1"}, run.Options{}); !errors.Is(err, ErrParameter) {
 		t.Errorf("unknown parameter: err = %v, want ErrParameter", err)
 	}
-}
-
-// scriptRunner runs `%%js` cells on kernel/script, as the CLI does
-// (cmd/trailbook/scripts.go), for templates that use them.
-func scriptRunner() kernel.ScriptRunner { return scripts{script.New(script.Options{})} }
-
-type scripts struct{ rt *script.Runtime }
-
-func (s scripts) Reset() { s.rt.Reset() }
-
-func (s scripts) Run(ctx context.Context, code string, env kernel.ScriptEnv) (kernel.ScriptValue, error) {
-	records := func(r *kernel.Result, ok bool) ([]*value.Record, bool) {
-		if !ok || r == nil {
-			return nil, false
-		}
-		return r.Records, true
-	}
-	prev, _ := records(env.Previous())
-	out, err := s.rt.Run(ctx, code, script.Env{
-		Cell:     env.CellName(),
-		Results:  func(name string) ([]*value.Record, bool) { return records(env.Result(name)) },
-		Previous: prev,
-		Query: func(ctx context.Context, q string) ([]*value.Record, error) {
-			r, err := env.Query(ctx, q)
-			if err != nil {
-				return nil, err
-			}
-			return r.Records, nil
-		},
-		Console: env.Print,
-	})
-	var se *script.Error
-	if errors.As(err, &se) {
-		return kernel.ScriptValue{}, &kernel.ScriptError{Line: se.Line, Col: se.Column, Msg: se.Message, Stack: se.Stack}
-	}
-	if err != nil {
-		return kernel.ScriptValue{}, err
-	}
-	return kernel.ScriptValue{Value: out.Value, Markdown: out.Kind == script.OutputMarkdown}, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/trailbook/trailbook/kernel"
 	"github.com/trailbook/trailbook/kernel/dql/funcs"
 	"github.com/trailbook/trailbook/kernel/script"
+	"github.com/trailbook/trailbook/kernel/scriptcell"
 	"github.com/trailbook/trailbook/kernel/zmq"
 	"github.com/trailbook/trailbook/renderers/bundle"
 )
@@ -102,7 +103,7 @@ func runKernel(args []string, stdout, stderr io.Writer) error {
 	s := kernel.New("", kernel.Options{
 		Source:   src,
 		Renderer: bundle.Renderer{Rows: f.rows},
-		Scripts:  newScripts(f.scriptTimeout),
+		Scripts:  scriptcell.Factory(f.scriptTimeout),
 		Now:      clock,
 		Logger:   logger,
 	})

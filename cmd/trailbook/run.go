@@ -20,6 +20,7 @@ import (
 	"github.com/trailbook/trailbook/kernel/params"
 	"github.com/trailbook/trailbook/kernel/protocol"
 	"github.com/trailbook/trailbook/kernel/script"
+	"github.com/trailbook/trailbook/kernel/scriptcell"
 	"github.com/trailbook/trailbook/notebook"
 	"github.com/trailbook/trailbook/notebook/report"
 	nbrun "github.com/trailbook/trailbook/notebook/run"
@@ -192,7 +193,7 @@ func (f *runFlags) options(now time.Time, stderr io.Writer) (nbrun.Options, func
 	kopt := kernel.Options{
 		Source:   src,
 		Renderer: bundle.Renderer{Rows: f.rows},
-		Scripts:  newScripts(f.scriptTimeout),
+		Scripts:  scriptcell.Factory(f.scriptTimeout),
 		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
 	if f.now != "" {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/trailbook/trailbook/kernel"
 	"github.com/trailbook/trailbook/kernel/script"
+	"github.com/trailbook/trailbook/kernel/scriptcell"
 	"github.com/trailbook/trailbook/notebook"
 	"github.com/trailbook/trailbook/notebook/server"
 	"github.com/trailbook/trailbook/notebook/ui"
@@ -136,7 +137,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		Source:   src,
 		Renderer: bundle.Renderer{Rows: f.rows},
 		Logger:   logger,
-		Scripts:  newScripts(f.scriptTimeout),
+		Scripts:  scriptcell.Factory(f.scriptTimeout),
 	}, 0)
 	defer kernels.Close()
 

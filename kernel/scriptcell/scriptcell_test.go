@@ -1,4 +1,4 @@
-package main
+package scriptcell
 
 import (
 	"context"
@@ -32,11 +32,11 @@ func (e *fakeEnv) Query(ctx context.Context, q string) (*kernel.Result, error) {
 }
 func (e *fakeEnv) Print(stream, text string) { e.printed = append(e.printed, stream+": "+text) }
 
-func TestScriptsAdapter(t *testing.T) {
+func TestRunner(t *testing.T) {
 	rec := value.NewRecord(1)
 	rec.Set("ip", value.String("203.0.113.45"))
 	env := &fakeEnv{results: map[string]*kernel.Result{"cell2": {Records: []*value.Record{rec}}}}
-	run := newScripts(5 * time.Second)()
+	run := Factory(5 * time.Second)()
 	v, err := run.Run(context.Background(), `console.log("hi"); const q = query("data record(n = 41)"); [{ip: prev[0].ip, n: q[0].n + 1}]`, env)
 	if err != nil {
 		t.Fatal(err)
