@@ -28,6 +28,18 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
+// oneArg returns the one positional argument a command takes, or the usage error
+// that says it is missing (with hint) or that there are more.
+func oneArg(pos []string, what, hint string) (string, error) {
+	switch {
+	case len(pos) == 0:
+		return "", usagef("missing %s%s", what, hint)
+	case len(pos) > 1:
+		return "", usagef("expected one %s, found %d arguments", what, len(pos))
+	}
+	return pos[0], nil
+}
+
 // errReported says the command already printed its error.
 var errReported = errors.New("reported")
 

@@ -116,16 +116,13 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case len(pos) == 0:
-		return usagef("missing NOTEBOOK.ipynb")
-	case len(pos) > 1:
-		return usagef("expected one notebook, found %d arguments", len(pos))
+	input, err := oneArg(pos, "NOTEBOOK.ipynb", "")
+	if err != nil {
+		return err
 	}
 	if err := f.check(); err != nil {
 		return err
 	}
-	input := pos[0]
 	if f.html == "-" && (f.out == "-" || f.out == "" && input == "-") {
 		return usagef("the notebook and the report cannot both go to stdout: give -o FILE or --html FILE")
 	}

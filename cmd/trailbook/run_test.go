@@ -81,7 +81,7 @@ func TestRunExitCodes(t *testing.T) {
 		}
 	}
 	f(2, "missing NOTEBOOK.ipynb", "run")
-	f(2, "expected one notebook", "run", good, bad)
+	f(2, "expected one NOTEBOOK.ipynb", "run", good, bad)
 	f(2, "bogus", "run", "--bogus", good)
 	f(2, "cannot both go to stdout", "run", good, "-o", "-", "--html", "-")
 	f(2, `--param "x": want NAME=VALUE`, "run", withParam, "--param", "x")

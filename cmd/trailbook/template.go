@@ -69,6 +69,9 @@ func runTemplate(args []string, stdout, stderr io.Writer) error {
 }
 
 // templatesFlag registers --templates, the user templates directory.
+// listHint ends the error of a missing template name.
+const listHint = " ('trailbook template list' shows them)"
+
 func templatesFlag(fs *flag.FlagSet, dir *string) {
 	fs.StringVar(dir, "templates", "", "your templates `DIR` (default trailbook/templates in the user config dir)")
 }
@@ -240,19 +243,18 @@ func templateShow(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case len(pos) == 0:
-		return usagef("missing template NAME ('trailbook template list' shows them)")
-	case len(pos) > 1:
-		return usagef("expected one template NAME, found %d arguments", len(pos))
-	case format != "text" && format != "json" && format != "ipynb":
+	name, err := oneArg(pos, "template NAME", listHint)
+	if err != nil {
+		return err
+	}
+	if format != "text" && format != "json" && format != "ipynb" {
 		return usagef("unknown --format %q: use text, json or ipynb", format)
 	}
 	lib, err := openLibrary(dir, stderr, true)
 	if err != nil {
 		return err
 	}
-	t, err := getTemplate(lib, pos[0])
+	t, err := getTemplate(lib, name)
 	if err != nil {
 		return err
 	}
@@ -357,11 +359,9 @@ func templateRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case len(pos) == 0:
-		return usagef("missing template NAME ('trailbook template list' shows them)")
-	case len(pos) > 1:
-		return usagef("expected one template NAME, found %d arguments", len(pos))
+	name, err := oneArg(pos, "template NAME", listHint)
+	if err != nil {
+		return err
 	}
 	if err := f.check(); err != nil {
 		return err
@@ -400,7 +400,7 @@ func templateRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	t, err := getTemplate(lib, pos[0])
+	t, err := getTemplate(lib, name)
 	if err != nil {
 		return err
 	}
@@ -598,18 +598,16 @@ func templateSave(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case len(pos) == 0:
-		return usagef("missing NOTEBOOK.ipynb")
-	case len(pos) > 1:
-		return usagef("expected one notebook, found %d arguments", len(pos))
+	input, err := oneArg(pos, "NOTEBOOK.ipynb", "")
+	if err != nil {
+		return err
 	}
-	nb, err := readNotebook(pos[0])
+	nb, err := readNotebook(input)
 	if err != nil {
 		return err
 	}
 	meta := templates.Meta{}
-	if t, err := templates.New(nb, pos[0]); err == nil {
+	if t, err := templates.New(nb, input); err == nil {
 		meta = t.Meta
 	}
 	set := map[string]bool{}
