@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 
-	"github.com/trailbook/trailbook/kernel/dql"
 	"github.com/trailbook/trailbook/kernel/dql/exec"
 	"github.com/trailbook/trailbook/renderers/chart"
 )
@@ -73,29 +71,11 @@ func runChart(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opt, cleanup, err := q.options(stderr)
+	ctx, p, eopt, done, err := q.prepare(src, stderr)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if q.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, q.timeout)
-		defer cancel()
-	}
-	p, err := dql.Compile(src, opt)
-	if err != nil {
-		return reportQueryError(stderr, err, q.timeout)
-	}
-	for _, w := range exec.Warnings(p) {
-		fmt.Fprintf(stderr, "warning: %s\n", w)
-	}
-	eopt := exec.Options{Source: opt.Source, NoPushdown: opt.NoPushdown}
-	if q.explain {
-		eopt.Trace = func(msg string) { fmt.Fprintf(stderr, "explain: %s\n", msg) }
-	}
+	defer done()
 	res, err := exec.Run(ctx, p, eopt)
 	if err != nil {
 		return reportQueryError(stderr, err, q.timeout)

@@ -92,29 +92,11 @@ func runQuery(args []string, stdout, stderr io.Writer) error {
 	default:
 		return usagef("unknown --format %q: use table, json, jsonl or csv", format)
 	}
-	opt, cleanup, err := q.options(stderr)
+	ctx, p, eopt, done, err := q.prepare(src, stderr)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if q.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, q.timeout)
-		defer cancel()
-	}
-	p, err := dql.Compile(src, opt)
-	if err != nil {
-		return reportQueryError(stderr, err, q.timeout)
-	}
-	for _, w := range exec.Warnings(p) {
-		fmt.Fprintf(stderr, "warning: %s\n", w)
-	}
-	eopt := exec.Options{Source: opt.Source, NoPushdown: opt.NoPushdown}
-	if q.explain {
-		eopt.Trace = func(msg string) { fmt.Fprintf(stderr, "explain: %s\n", msg) }
-	}
+	defer done()
 	if format == "jsonl" || format == "json" {
 		// Stream: the result never has to fit in memory.
 		warnings, err := streamResult(ctx, stdout, format, p, eopt)
@@ -130,6 +112,34 @@ func runQuery(args []string, stdout, stderr io.Writer) error {
 	}
 	printRuntimeWarnings(stderr, res.Warnings[len(exec.Warnings(p)):])
 	return writeResult(stdout, format, res)
+}
+
+// prepare compiles a query as its flags ask and prints the compiler's warnings: it
+// returns the plan, the options to run it with, and a context that ends on Ctrl-C
+// or --timeout. done releases the log source and the context.
+func (q *queryFlags) prepare(src string, stderr io.Writer) (ctx context.Context, p *plan.Plan, eopt exec.Options, done func(), err error) {
+	opt, cleanup, err := q.options(stderr)
+	if err != nil {
+		return nil, nil, eopt, nil, err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	cancel := context.CancelFunc(func() {})
+	if q.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, q.timeout)
+	}
+	done = func() { cancel(); stop(); cleanup() }
+	if p, err = dql.Compile(src, opt); err != nil {
+		done()
+		return nil, nil, eopt, nil, reportQueryError(stderr, err, q.timeout)
+	}
+	for _, w := range exec.Warnings(p) {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	eopt = exec.Options{Source: opt.Source, NoPushdown: opt.NoPushdown}
+	if q.explain {
+		eopt.Trace = func(msg string) { fmt.Fprintf(stderr, "explain: %s\n", msg) }
+	}
+	return ctx, p, eopt, done, nil
 }
 
 // printRuntimeWarnings prints what the log source said while the query ran: a
