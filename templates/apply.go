@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/trailbook/trailbook/kernel/dql/syntax"
@@ -141,35 +140,17 @@ func timeframeParam(defs []params.Def) (params.Def, bool) {
 // setValues records the values in metadata.trailbook.values and sets
 // metadata.trailbook.timeframe from the timeframe parameter.
 func setValues(nb *notebook.Notebook, defs []params.Def, vals map[string]params.Value) error {
-	meta := map[string]json.RawMessage{}
-	if len(nb.Metadata) > 0 {
-		if err := json.Unmarshal(nb.Metadata, &meta); err != nil {
-			return fmt.Errorf("notebook metadata: %w", err)
+	return editTrailbook(nb, func(tb map[string]json.RawMessage) {
+		values := make(map[string]json.RawMessage, len(vals))
+		for name, v := range vals {
+			values[name] = v.JSON()
 		}
-	}
-	tb := map[string]json.RawMessage{}
-	if raw, ok := meta["trailbook"]; ok {
-		if err := json.Unmarshal(raw, &tb); err != nil {
-			return fmt.Errorf("notebook metadata trailbook: %w", err)
+		tb["values"] = mustJSON(values) // encoding/json sorts map keys
+		if d, ok := timeframeParam(defs); ok {
+			from, to := vals[d.Name].Timeframe()
+			tb["timeframe"] = mustJSON(map[string]string{"from": from, "to": to})
 		}
-	}
-	names := make([]string, 0, len(vals))
-	for name := range vals {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	values := make(map[string]json.RawMessage, len(vals))
-	for _, name := range names {
-		values[name] = vals[name].JSON()
-	}
-	tb["values"] = mustJSON(values)
-	if d, ok := timeframeParam(defs); ok {
-		from, to := vals[d.Name].Timeframe()
-		tb["timeframe"] = mustJSON(map[string]string{"from": from, "to": to})
-	}
-	meta["trailbook"] = mustJSON(tb)
-	nb.Metadata = mustJSON(meta)
-	return nil
+	})
 }
 
 func readMetadata(nb *notebook.Notebook) (metadata, error) {

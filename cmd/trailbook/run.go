@@ -200,7 +200,7 @@ func (f *runFlags) options(now time.Time, stderr io.Writer) (nbrun.Options, func
 		Kernel:      kopt,
 		CellTimeout: f.timeout,
 		KeepGoing:   f.keepGoing,
-		Progress:    progressPrinter(stderr),
+		Progress:    progressPrinter(stderr, cellSource, 40),
 	}, closeSource, nil
 }
 
@@ -349,13 +349,14 @@ func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) err
 //	cell 2/5  fetch logs, from: -7d | filter …   0.21s  42 records
 //	cell 3/5  %%js                               0.01s  ScriptError: 1:7: x is not defined
 //
-// followed, for a failed cell, by its traceback indented.
-func progressPrinter(w io.Writer) func(nbrun.Progress) {
+// followed, for a failed cell, by its traceback indented. label names the cell
+// (its first line, or its name for template run) in a column width wide.
+func progressPrinter(w io.Writer, label func(nbrun.Progress) string, width int) func(nbrun.Progress) {
 	return func(p nbrun.Progress) {
 		if !p.Done {
 			return
 		}
-		line := fmt.Sprintf("cell %d/%d  %-40s  %6s  ", p.Index+1, p.Cells, cellLine(string(p.Cell.Source)), elapsed(p.Elapsed))
+		line := fmt.Sprintf("cell %d/%d  %-*s  %6s  ", p.Index+1, p.Cells, width, label(p), elapsed(p.Elapsed))
 		switch {
 		case p.Err != nil:
 			line += table.Clean(p.Err.Ename + ": " + firstLine(p.Err.Evalue, 200))
@@ -372,6 +373,9 @@ func progressPrinter(w io.Writer) func(nbrun.Progress) {
 		}
 	}
 }
+
+// cellSource labels a cell by its first line of source.
+func cellSource(p nbrun.Progress) string { return cellLine(string(p.Cell.Source)) }
 
 // traceback returns the lines of an error worth printing under its summary: the
 // query line and caret of a DQL error, a script's stack.

@@ -420,7 +420,7 @@ func templateRun(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closeSource()
-	opt.Progress = templateProgress(stderr)
+	opt.Progress = progressPrinter(stderr, cellName, 16)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ex, runErr := t.Run(ctx, given, opt)
@@ -439,35 +439,15 @@ func templateRun(args []string, stdout, stderr io.Writer) error {
 	return runOutcome(ex, runErr, stderr)
 }
 
-// templateProgress prints one line per ended cell on stderr, as 'trailbook run'
-// does, naming the cell by its name, which is what --cell takes:
+// cellName labels a cell by its name, which is what template run's --cell takes,
+// else by its first line:
 //
 //	cell 2/9  failures    13ms  6 records
-func templateProgress(w io.Writer) func(nbrun.Progress) {
-	return func(p nbrun.Progress) {
-		if !p.Done {
-			return
-		}
-		name := p.Cell.Name()
-		if name == "" {
-			name = cellLine(string(p.Cell.Source))
-		}
-		line := fmt.Sprintf("cell %d/%d  %-16s  %6s  ", p.Index+1, p.Cells, table.Clean(name), elapsed(p.Elapsed))
-		switch {
-		case p.Err != nil:
-			line += table.Clean(p.Err.Ename + ": " + firstLine(p.Err.Evalue, 200))
-		case p.Result != nil:
-			line += table.CountLine(p.Result.Total, p.Result.Total)
-		default:
-			line += "ok"
-		}
-		fmt.Fprintln(w, line)
-		if p.Err != nil {
-			for _, l := range traceback(p.Err) {
-				fmt.Fprintln(w, "  "+table.Clean(l))
-			}
-		}
+func cellName(p nbrun.Progress) string {
+	if name := p.Cell.Name(); name != "" {
+		return table.Clean(name)
 	}
+	return cellLine(string(p.Cell.Source))
 }
 
 // hasCell reports whether t has a code cell named name (trailbook.name, or cellN).
