@@ -244,28 +244,6 @@ func TestPNG(t *testing.T) {
 	f(333, 201, 1.5)
 }
 
-// TestSpeedUpSameSVG draws with and without trailbookChart.speedUp (the
-// replaced zrender methods) and wants the same SVG.
-func TestSpeedUpSameSVG(t *testing.T) {
-	requireScript(t)
-	opt := testOption([]string{"a", "b", "c"}, 200)
-	opt.Title = &Title{Text: "speed"}
-	draw := func(fast bool) string {
-		rt, err := newRuntime(fast)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := rt.draw(context.Background(), opt, 700, 350)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	if slow, fast := draw(false), draw(true); slow != fast {
-		t.Fatalf("speedUp changes the SVG:\n%s", firstDiff(slow, fast))
-	}
-}
-
 // TestColumnsSameAsJSON draws the points as typed columns (what SVG does)
 // and as the option's JSON arrays, through safeOption, and wants the same SVG.
 func TestColumnsSameAsJSON(t *testing.T) {

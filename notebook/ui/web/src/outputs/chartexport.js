@@ -5,14 +5,15 @@
 // draw the same option the notebook page draws (chartoption.js).
 //
 // It defines two globals: trailbookChart (below) and echarts (the ECharts core
-// with the line chart, its components and both renderers registered).
+// with the line chart, its components and both renderers registered). The server
+// calls trailbookChart.speedUp first (chartspeedup.js: faster equivalents of a few
+// ECharts and zrender methods for its interpreter).
 import * as echarts from 'echarts/core';
 import { LineChart } from 'echarts/charts';
 import { AriaComponent, DataZoomComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
-import PathProxy from 'zrender/lib/core/PathProxy.js';
-import SVGPathRebuilder from 'zrender/lib/svg/SVGPathRebuilder.js';
 import { exportBackground, safeOption } from './chartoption.js';
+import { speedUp, speedUpChart, speedUpReport } from './chartspeedup.js';
 
 echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, TitleComponent, DataZoomComponent, AriaComponent, SVGRenderer, CanvasRenderer]);
 
@@ -41,10 +42,13 @@ function exportOption(src, columns) {
 
 /**
  * renderSVG draws a kernel chart option (JSON text) as an SVG document of width ×
- * height CSS pixels, with ECharts' server-side rendering.
+ * height CSS pixels, with ECharts' server-side rendering. speedUpChart puts in the
+ * replacement of chartspeedup.js that needs a chart to find (when the server has
+ * called speedUp).
  */
 function renderSVG(json, width, height, columns) {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  speedUpChart(chart);
   try {
     chart.setOption(exportOption(JSON.parse(json), columns));
     return chart.renderToSVGString();
@@ -99,50 +103,5 @@ function setMeasure(fn) {
   echarts.setPlatformAPI({ measureText: (text, font) => ({ width: fn(String(text ?? ''), String(font ?? '')) }) });
 }
 
-/**
- * speedUp replaces two zrender methods that goja runs slowly with versions that
- * do the same without the arguments object (goja builds one per call): path
- * building (PathProxy.addData, called per point) and SVG path output
- * (SVGPathRebuilder moveTo and lineTo). The output is byte for byte the same; the
- * server's tests render with and without and compare. Browsers do not need it.
- */
-function speedUp() {
-  // zrender calls addData(cmd, …numbers) with as many numbers as the command
-  // takes, never an undefined one, so the count of arguments is the position
-  // of the last defined one.
-  PathProxy.prototype.addData = function (cmd, a, b, c, d, e, f, g, h) {
-    if (!this._saveData) return;
-    const n = h !== undefined ? 8 : g !== undefined ? 7 : f !== undefined ? 6 : e !== undefined ? 5
-      : d !== undefined ? 4 : c !== undefined ? 3 : b !== undefined ? 2 : a !== undefined ? 1 : 0;
-    let data = this.data;
-    if (this._len + n + 1 > data.length) {
-      this._expandData();
-      data = this.data;
-    }
-    let i = this._len;
-    data[i++] = cmd;
-    if (n > 0) data[i++] = a;
-    if (n > 1) data[i++] = b;
-    if (n > 2) data[i++] = c;
-    if (n > 3) data[i++] = d;
-    if (n > 4) data[i++] = e;
-    if (n > 5) data[i++] = f;
-    if (n > 6) data[i++] = g;
-    if (n > 7) data[i++] = h;
-    this._len = i;
-  };
-  const add2 = (cmd) => function (x, y) {
-    if (x !== x || y !== y) { // NaN, as the original's isNaN on numbers
-      this._invalid = true;
-      return;
-    }
-    const p = this._p;
-    this._d.push(cmd + Math.round(x * p) / p + ' ' + Math.round(y * p) / p);
-    this._start = false;
-  };
-  SVGPathRebuilder.prototype.moveTo = add2('M');
-  SVGPathRebuilder.prototype.lineTo = add2('L');
-}
-
 globalThis.echarts = echarts;
-globalThis.trailbookChart = { version: echarts.version, renderSVG, mount, mountAll, setMeasure, speedUp };
+globalThis.trailbookChart = { version: echarts.version, renderSVG, mount, mountAll, setMeasure, speedUp, speedUpReport };
