@@ -195,8 +195,9 @@ export function speedUp() {
           if (x * 0 + y * 0 !== 0) break;
           const dx = x - xi;
           const dy = y - yi;
-          // (a side of 1 or more is enough without squaring)
-          if (dx < 1 && dx > -1 && dy < 1 && dy > -1 && dx * dx + dy * dy < 0.5) continue;
+          // (a side of 1 or more is enough without squaring; points are
+          // often less than a pixel apart in x, seldom in y)
+          if (dy < 1 && dy > -1 && dx < 1 && dx > -1 && dx * dx + dy * dy < 0.5) continue;
           // lineTo
           data.push(L, x, y);
           xi = x;
@@ -280,19 +281,15 @@ export function speedUp() {
     let y1 = Number.MAX_VALUE;
     let x2 = -Number.MAX_VALUE;
     let y2 = -Number.MAX_VALUE;
-    let xi = 0;
-    let yi = 0;
-    let x0 = 0;
-    let y0 = 0;
+    // (before the first command, the original takes the numbers after it
+    // as the start and the last point)
+    let x0 = len > 0 ? data[1] : 0;
+    let y0 = len > 0 ? data[2] : 0;
+    let xi = x0;
+    let yi = y0;
     let i = 0;
     while (i < len) {
       const cmd = data[i++];
-      if (i === 1) {
-        xi = data[1];
-        yi = data[2];
-        x0 = xi;
-        y0 = yi;
-      }
       if (cmd === L) {
         const x = data[i];
         const y = data[i + 1];
@@ -356,18 +353,14 @@ export function speedUp() {
     let o = start;
     let invalid = false;
     let last = 0; // what the rebuilder's _start became: 0 unchanged, 1 false, 2 true
-    let x0;
-    let y0;
-    let xi;
-    let yi;
+    // (before the first command, the original takes the numbers after it
+    // as the start and the last point)
+    let x0 = len > 0 ? d[1] : undefined;
+    let y0 = len > 0 ? d[2] : undefined;
+    let xi = x0;
+    let yi = y0;
     for (let i = 0; i < len;) {
       const cmd = d[i++];
-      if (i === 1) {
-        xi = d[1];
-        yi = d[2];
-        x0 = xi;
-        y0 = yi;
-      }
       if (cmd === L) {
         const x = d[i];
         const y = d[i + 1];
@@ -559,8 +552,9 @@ export function speedUpChart(chart) {
   // calls and, for a cartesian chart of two dimensions, returns a progress
   // that does the same for the common case, and hands the rest to the
   // original's:
-  //  - the store is not filtered (getRawIndex is the identity), so get(dim,
-  //    i) is the column's value i, NaN past the count or without a column;
+  //  - the store is not filtered (getRawIndex is the identity), has both
+  //    columns and the indices to lay out, so get(dim, i) is the column's
+  //    value i;
   //  - the transform is [sx, 0, 0, sy, tx, ty] (the axes are linear, as for
   //    time and value axes) with tx, ty not 0: dataToPoint's fast path (both
   //    values finite) computes sx * x + 0 * y + tx, which is sx * x + tx (0 *
@@ -584,30 +578,26 @@ export function speedUpChart(chart) {
     return {
       progress(params, seriesData) {
         const m = coordSys._transform;
-        if (store.getRawIndex !== rawIdentity || !m || m[1] !== 0 || m[2] !== 0 || m[4] === 0 || m[5] === 0) {
+        const start = params.start;
+        const end = params.end;
+        const col0 = store._chunks[dimIdx0];
+        const col1 = store._chunks[dimIdx1];
+        if (store.getRawIndex !== rawIdentity || !(start >= 0 && end <= store._count) || !col0 || !col1
+          || !m || m[1] !== 0 || m[2] !== 0 || m[4] === 0 || m[5] === 0) {
           return original.progress.call(this, params, seriesData);
         }
         const sx = m[0];
         const sy = m[3];
         const tx = m[4];
         const ty = m[5];
-        const start = params.start;
-        const end = params.end;
         const points = createFloat32Array((end - start) * 2);
-        const count = store._count;
-        const col0 = store._chunks[dimIdx0];
-        const col1 = store._chunks[dimIdx1];
         const numbers = col0 instanceof Float64Array && col1 instanceof Float64Array;
         const tmpIn = [];
         const tmpOut = [];
         let offset = 0;
         for (let i = start; i < end; i++) {
-          let x = NaN;
-          let y = NaN;
-          if (i >= 0 && i < count) {
-            if (col0) x = col0[i];
-            if (col1) y = col1[i];
-          }
+          const x = col0[i];
+          const y = col1[i];
           if (numbers ? x * 0 + y * 0 === 0 : x != null && isFinite(x) && y != null && isFinite(y)) {
             points[offset] = sx * x + tx;
             points[offset + 1] = sy * y + ty;
