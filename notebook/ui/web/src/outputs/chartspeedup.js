@@ -45,103 +45,6 @@ export function speedUp() {
   const proxy = PathProxy.prototype;
   const rebuilder = SVGPathRebuilder.prototype;
 
-  // addData(cmd, …numbers) appends a command and its numbers to the path. The
-  // original loops over its arguments object, which goja builds on every
-  // call. zrender passes exactly as many numbers as the command takes, never
-  // an undefined one, so the count is the position of the last defined one.
-  proxy.addData = function (cmd, a, b, c, d, e, f, g, h) {
-    if (!this._saveData) return;
-    const n = h !== undefined ? 8 : g !== undefined ? 7 : f !== undefined ? 6 : e !== undefined ? 5
-      : d !== undefined ? 4 : c !== undefined ? 3 : b !== undefined ? 2 : a !== undefined ? 1 : 0;
-    let data = this.data;
-    if (this._len + n + 1 > data.length) {
-      this._expandData();
-      data = this.data;
-    }
-    let i = this._len;
-    data[i++] = cmd;
-    if (n > 0) data[i++] = a;
-    if (n > 1) data[i++] = b;
-    if (n > 2) data[i++] = c;
-    if (n > 3) data[i++] = d;
-    if (n > 4) data[i++] = e;
-    if (n > 5) data[i++] = f;
-    if (n > 6) data[i++] = g;
-    if (n > 7) data[i++] = h;
-    this._len = i;
-  };
-  report.push('PathProxy.addData');
-
-  // moveTo and lineTo with addData written out (a call per point fewer, and
-  // no Math.abs calls): the same fields change in the same order. The
-  // original calls _expandData when the next command would not fit in data;
-  // that copies a typed array into an array and does nothing to an array,
-  // so only a typed array needs the call.
-  proxy.moveTo = function (x, y) {
-    if (this._pendingPtDist > 0) { // _drawPendingPt
-      this._ctx && this._ctx.lineTo(this._pendingPtX, this._pendingPtY);
-      this._pendingPtDist = 0;
-    }
-    if (this._saveData) {
-      let data = this.data;
-      const i = this._len;
-      if (!(data instanceof Array) && i + 3 > data.length) {
-        this._expandData();
-        data = this.data;
-      }
-      data[i] = M;
-      data[i + 1] = x;
-      data[i + 2] = y;
-      this._len = i + 3;
-    }
-    this._ctx && this._ctx.moveTo(x, y);
-    this._x0 = x;
-    this._y0 = y;
-    this._xi = x;
-    this._yi = y;
-    return this;
-  };
-  report.push('PathProxy.moveTo');
-  proxy.lineTo = function (x, y) {
-    // |d| as Math.abs gives it but for the sign of a zero, which only the
-    // comparisons and squares below see.
-    let dx = x - this._xi;
-    if (dx < 0) dx = -dx;
-    let dy = y - this._yi;
-    if (dy < 0) dy = -dy;
-    const exceedUnit = dx > this._ux || dy > this._uy;
-    if (this._saveData) {
-      let data = this.data;
-      const i = this._len;
-      if (!(data instanceof Array) && i + 3 > data.length) {
-        this._expandData();
-        data = this.data;
-      }
-      data[i] = L;
-      data[i + 1] = x;
-      data[i + 2] = y;
-      this._len = i + 3;
-    }
-    if (this._ctx && exceedUnit) {
-      this._ctx.lineTo(x, y);
-    }
-    if (exceedUnit) {
-      this._xi = x;
-      this._yi = y;
-      this._pendingPtDist = 0;
-    } else {
-      const d2 = dx * dx + dy * dy;
-      if (d2 > this._pendingPtDist) {
-        this._pendingPtX = x;
-        this._pendingPtY = y;
-        this._pendingPtDist = d2;
-      }
-    }
-    return this;
-  };
-
-  report.push('PathProxy.lineTo');
-
   // A line series' path (ECPolyline.buildPath) when it is straight (smooth 0),
   // does not connect nulls and its points are a typed array (what the line
   // layout makes), built into a PathProxy that records into an array that
@@ -404,21 +307,6 @@ export function speedUp() {
 
   report.push('PathProxy.rebuildPath');
 
-  // SVG path output of one point, for paths the above leaves to the
-  // original: its _add builds an arguments object and an array per call;
-  // for numbers, isNaN(v) is v !== v.
-  const add2 = (cmd) => function (x, y) {
-    if (x !== x || y !== y) {
-      this._invalid = true;
-      return;
-    }
-    const p = this._p;
-    this._d.push(cmd + round(x * p) / p + ' ' + round(y * p) / p);
-    this._start = false;
-  };
-  rebuilder.moveTo = add2('M');
-  rebuilder.lineTo = add2('L');
-  report.push('SVGPathRebuilder.moveTo', 'SVGPathRebuilder.lineTo');
 
   // Points handed in as a typed array (what the server does): the data
   // store copies them, dimension by dimension, into its columns and keeps
@@ -492,36 +380,6 @@ export function speedUp() {
   };
   report.push('DataStore.selectRange');
 
-  // The line layout asks for each point's position: DataStore.get twice,
-  // then Cartesian2D.dataToPoint. get calls getRawIndex, which is the
-  // identity unless the store is filtered: skip the call then.
-  // dataToPoint's fast path (a linear transform, both values finite) calls
-  // applyTransform, which computes the same two sums here.
-  const rawIdentity = DataStore.prototype._getRawIdxIdentity;
-  DataStore.prototype.get = function (dim, idx) {
-    if (!(idx >= 0 && idx < this._count)) {
-      return NaN;
-    }
-    const dimStore = this._chunks[dim];
-    if (!dimStore) return NaN;
-    const getRawIndex = this.getRawIndex;
-    return dimStore[getRawIndex === rawIdentity ? idx : getRawIndex.call(this, idx)];
-  };
-  report.push('DataStore.get');
-  const dataToPoint = Cartesian2D.prototype.dataToPoint;
-  Cartesian2D.prototype.dataToPoint = function (data, clamp, out) {
-    const m = this._transform;
-    const x = data[0];
-    const y = data[1];
-    if (m && x != null && isFinite(x) && y != null && isFinite(y)) {
-      out = out || [];
-      out[0] = m[0] * x + m[2] * y + m[4];
-      out[1] = m[1] * x + m[3] * y + m[5];
-      return out;
-    }
-    return dataToPoint.call(this, data, clamp, out);
-  };
-  report.push('Cartesian2D.dataToPoint');
 }
 
 /**
