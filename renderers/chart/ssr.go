@@ -20,11 +20,11 @@ import (
 // Limits of one drawing.
 const (
 	// DefaultTimeout bounds a drawing whose context has no deadline. A warm
-	// runtime draws 10 series × 1,500 points in a few hundred milliseconds
+	// runtime draws 10 series × 1,500 points in under 200 milliseconds
 	// (BENCH.md); thirty seconds only stops a runaway.
 	DefaultTimeout = 30 * time.Second
 	// MaxPoints is the most points a chart may have: ECharts in goja needs
-	// about 20 µs a point, so this is a minute and a half of drawing at most.
+	// about 7 µs a point, so this is half a minute of drawing at most.
 	MaxPoints = 4_000_000
 	// MaxSVGBytes bounds the SVG text ECharts may produce (a point is about 12
 	// bytes of path data).
