@@ -45,14 +45,19 @@ export function speedUp() {
   const proxy = PathProxy.prototype;
   const rebuilder = SVGPathRebuilder.prototype;
 
+  // plainProxy reports whether ctx is a PathProxy that records into an array
+  // ending where the path does (so push appends where addData writes) and
+  // draws nowhere else, with _ux = _uy = 0 (no setScale: SVG output) and the
+  // prototype's own moveTo, lineTo and closePath.
+  const plainProxy = (ctx) => ctx instanceof PathProxy && !ctx._ctx && ctx._saveData && ctx._ux === 0 && ctx._uy === 0
+    && ctx.data instanceof Array && ctx.data.length === ctx._len
+    && ctx.moveTo === proxy.moveTo && ctx.lineTo === proxy.lineTo && ctx.closePath === proxy.closePath;
+
   // A line series' path (ECPolyline.buildPath) when it is straight (smooth 0),
   // does not connect nulls and its points are a typed array (what the line
-  // layout makes), built into a PathProxy that records into an array that
-  // ends where the path does (so push appends where addData writes) and
-  // draws nowhere else (SVG output), with _ux = _uy = 0 (no setScale: SVG
-  // output). The original calls drawSegment per run of legal points, which
-  // calls isPointIllegal, moveTo or lineTo and addData per point; this does
-  // what they do in one loop:
+  // layout makes), built into a plain PathProxy. The original calls
+  // drawSegment per run of legal points, which calls isPointIllegal, moveTo
+  // or lineTo and addData per point; this does what they do in one loop:
   //  - a run starts at a legal point with moveTo and continues with lineTo
   //    until a point that is not (a gap: NaN or infinite), which is skipped;
   //  - a point less than √0.5 from the last one drawn is left out (dx² + dy²
@@ -66,8 +71,7 @@ export function speedUp() {
   ECPolyline.prototype.buildPath = function (ctx, shape) {
     const points = shape.points;
     if (shape.smooth > 0 || shape.connectNulls || !(points instanceof Float32Array || points instanceof Float64Array)
-      || !(ctx instanceof PathProxy) || ctx._ctx || !ctx._saveData || ctx._ux !== 0 || ctx._uy !== 0
-      || !(ctx.data instanceof Array) || ctx.data.length !== ctx._len || ctx.moveTo !== proxy.moveTo || ctx.lineTo !== proxy.lineTo) {
+      || !plainProxy(ctx)) {
       return polylineBuildPath.call(this, ctx, shape);
     }
     const data = ctx.data;
@@ -124,17 +128,13 @@ export function speedUp() {
   // The data shadow of the zoom slider is a polygon and a polyline of a
   // point per pixel or so (three times over), whose bounding rectangle the
   // slider measures: zrender's poly helper calls moveTo, then lineTo per
-  // point, then closePath for a polygon. This does the same into a PathProxy
-  // as above (records into an array ending where the path does, draws
-  // nowhere else, _ux = _uy = 0). With _ux = _uy = 0, lineTo moves _xi, _yi
-  // to its point unless dx = |x − xi| and dy are both 0 or NaN, and then
-  // leaves the pending point alone (dx² + dy² is 0 or NaN, not more than
-  // it).
+  // point, then closePath for a polygon. This does the same into a plain
+  // PathProxy. With _ux = _uy = 0, lineTo moves _xi, _yi to its point unless
+  // dx = |x − xi| and dy are both 0 or NaN, and then leaves the pending point
+  // alone (dx² + dy² is 0 or NaN, not more than it).
   const polyBuildPath = (original, close) => function (ctx, shape) {
     const points = shape.points;
-    if (shape.smooth || !Array.isArray(points) || !(ctx instanceof PathProxy) || ctx._ctx || !ctx._saveData
-      || ctx._ux !== 0 || ctx._uy !== 0 || !(ctx.data instanceof Array) || ctx.data.length !== ctx._len
-      || ctx.moveTo !== proxy.moveTo || ctx.lineTo !== proxy.lineTo || ctx.closePath !== proxy.closePath) {
+    if (shape.smooth || !Array.isArray(points) || !plainProxy(ctx)) {
       return original.call(this, ctx, shape);
     }
     const count = points.length;
