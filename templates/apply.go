@@ -70,8 +70,8 @@ func Parameters(nb *notebook.Notebook) ([]params.Def, error) {
 // The values used are recorded in metadata.trailbook.values.
 //
 // Apply fails, naming the cell, line and column, when a cell refers to a parameter
-// the notebook does not declare; and when a value is missing, unknown or not of its
-// type. nb is not modified.
+// the notebook does not declare; and, with an error that is an ErrParameter, when a
+// value is missing, unknown or not of its type. nb is not modified.
 func Apply(nb *notebook.Notebook, given map[string]string) (*notebook.Notebook, error) {
 	defs, err := Parameters(nb)
 	if err != nil {
@@ -79,7 +79,7 @@ func Apply(nb *notebook.Notebook, given map[string]string) (*notebook.Notebook, 
 	}
 	vals, err := params.Bind(defs, given)
 	if err != nil {
-		return nil, err
+		return nil, parameterError{err}
 	}
 	out, err := clone(nb)
 	if err != nil {
@@ -111,6 +111,19 @@ func Apply(nb *notebook.Notebook, given map[string]string) (*notebook.Notebook, 
 	}
 	return out, nil
 }
+
+// ErrParameter is the class of errors about the values given to a template's
+// parameters (unknown name, wrong type, missing value); test with errors.Is. The
+// CLI reports them as usage errors; other errors of Apply are errors of the
+// notebook itself.
+var ErrParameter = errors.New("invalid parameter value")
+
+// parameterError is an error about the given values: it reads as the values'
+// problems and is an ErrParameter.
+type parameterError struct{ err error }
+
+func (e parameterError) Error() string   { return e.err.Error() }
+func (e parameterError) Unwrap() []error { return []error{ErrParameter, e.err} }
 
 // isDQL reports whether a code cell's source is DQL: not a `%%js` script nor a
 // `%%md` cell (spec/interfaces.md "Cells").

@@ -17,7 +17,6 @@ import (
 
 	"github.com/trailbook/trailbook/kernel"
 	"github.com/trailbook/trailbook/kernel/dql/funcs"
-	"github.com/trailbook/trailbook/kernel/params"
 	"github.com/trailbook/trailbook/kernel/protocol"
 	"github.com/trailbook/trailbook/kernel/script"
 	"github.com/trailbook/trailbook/kernel/scriptcell"
@@ -290,10 +289,11 @@ func applyParams(nb *notebook.Notebook, given map[string]string) (*notebook.Note
 	if len(defs) == 0 && len(given) == 0 {
 		return nb, nil
 	}
-	if _, err := params.Bind(defs, given); err != nil {
+	nb, err = templates.Apply(nb, given)
+	if errors.Is(err, templates.ErrParameter) {
 		return nil, usagef("%v", err)
 	}
-	return templates.Apply(nb, given)
+	return nb, err
 }
 
 // readNotebook reads the notebook file, or standard input for "-".
